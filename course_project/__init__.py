@@ -1,0 +1,1 @@
+"""Database Integration in Django: the course's shared Django project."""

@@ -1,0 +1,96 @@
+"""Start, stop and inspect the course's servers, with Docker compose or natively.
+
+    python -m course_project.services up|down|status|reset|logs [SERVER ...]
+
+(`./course services ...` is the same command.) The backend is compose when a Docker
+engine answers, otherwise native; COURSE_SERVICES=compose|native forces one.
+"""
+from course_project.env import env
+from course_project.services.config import servers
+from course_project.services.errors import ServiceError
+from course_project.services.probes import Probe, probe
+
+__all__ = ["ServiceError", "backend", "up", "down", "reset", "status", "probe", "Probe", "servers"]
+
+
+def backend() -> str:
+    choice = env("COURSE_SERVICES", default="auto")
+    if choice in ("compose", "native"):
+        return choice
+    from course_project.services.compose import engine_answers
+
+    return "compose" if engine_answers() else "native"
+
+
+def _select(names) -> list:
+    known = servers()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ServiceError(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    chosen = list(names or known)
+    # start what a server needs first (the replica and pgBouncer need the primary)
+    for name in list(chosen):
+        for need in known[name].needs:
+            if need not in chosen:
+                chosen.insert(0, need)
+    return [n for n in known if n in chosen]
+
+
+def up(*names, quiet=False):
+    """Start servers (all by default) and wait until each answers. Idempotent."""
+    chosen = _select(names)
+    if backend() == "compose":
+        from course_project.services import compose
+
+        compose.up(chosen)
+    else:
+        from course_project.services.native import SERVERS
+
+        for name in chosen:
+            if not quiet:
+                print(f"starting {servers()[name].title} ...", flush=True)
+            SERVERS[name]().start()
+    for name in chosen:
+        result = probe(servers()[name])
+        if not result.ok:
+            raise ServiceError(result.message)
+    return chosen
+
+
+def down(*names):
+    """Stop servers (all by default); natively, only the processes this project started."""
+    chosen = list(names) if names else list(servers())
+    _select(chosen)
+    if backend() == "compose":
+        from course_project.services import compose
+
+        compose.down(list(names))
+        return
+    from course_project.services.native import SERVERS
+
+    # dependants first: pgBouncer and the replica before the primary
+    for name in reversed(list(servers())):
+        if name in chosen:
+            SERVERS[name]().stop()
+
+
+def reset(*names):
+    """Stop servers and delete their data, so the next `up` starts from scratch."""
+    if backend() == "compose":
+        from course_project.services import compose
+
+        compose.reset(list(names))
+        return
+    from course_project.services.native import SERVERS
+
+    chosen = list(names) if names else list(servers())
+    if "postgres" in chosen:  # a replica cloned from a wiped primary is useless
+        chosen += [n for n in ("replica", "pgbouncer") if n not in chosen]
+    down(*chosen)
+    for name in chosen:
+        SERVERS[name]().wipe()
+
+
+def status() -> list:
+    """Probe every server: a list of Probe results in start order."""
+    return [probe(s) for s in servers().values()]

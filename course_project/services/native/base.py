@@ -1,0 +1,121 @@
+"""Shared plumbing for the native backend: paths, users, processes and bounded waits."""
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from course_project.services.config import state_dir
+from course_project.services.errors import ServiceError
+from course_project.services.probes import port_open
+
+IS_ROOT = os.geteuid() == 0
+
+
+def home() -> Path:
+    """Where native servers keep data, logs and PIDs."""
+    path = state_dir() / "native"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def owned_dir(path: Path, user: str | None, mode: int = 0o700) -> Path:
+    """Create a folder that the server's own (non-root) user owns."""
+    path.mkdir(parents=True, exist_ok=True)
+    if IS_ROOT and user:
+        shutil.chown(path, user, user)
+    path.chmod(mode)
+    return path
+
+
+def write_private(path: Path, text: str, user: str | None = None) -> Path:
+    """Write a file readable only by its owner (configs holding passwords)."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text)
+    if IS_ROOT and user:
+        shutil.chown(path, user, user)
+    return path
+
+
+def find_binary(name: str, *dirs: str) -> str:
+    for folder in dirs:
+        candidate = Path(folder) / name
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise ServiceError(f"`{name}` is not installed. Run `./course setup` (installs the native "
+                           f"servers from Debian's packages), or install Docker and use compose.")
+    return found
+
+
+def run(cmd, user=None, env=None, input=None, what=None) -> str:
+    """Run a command (as the server's user when we are root); fail with its own last words."""
+    cmd = [str(c) for c in cmd]
+    if IS_ROOT and user:
+        cmd = ["runuser", "-u", user, "--", *cmd]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          input=input, timeout=120)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-5:])
+        raise ServiceError(f"{what or cmd[0]} failed (exit {proc.returncode}):\n{tail}")
+    return proc.stdout
+
+
+def spawn(cmd, log: Path) -> int:
+    """Start a long-running server in its own session, detached from this process."""
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    return proc.pid
+
+
+def wait_until(check, what: str, log: Path | None = None, timeout: float = 30.0):
+    """Poll a readiness check with a bound; never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    hint = f"; its log: {log}" if log else ""
+    raise ServiceError(f"{what} was not ready after {timeout:.0f} s{hint}")
+
+
+def read_pid(pidfile: Path) -> int | None:
+    try:
+        pid = int(pidfile.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid if pid_alive(pid) else None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours is not alive.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def stop_pid(pid: int | None, sig=signal.SIGTERM, timeout: float = 30.0, what="server"):
+    if not pid:
+        return
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return
+    wait_until(lambda: not pid_alive(pid), f"stopping {what} (pid {pid})", timeout=timeout)
+
+
+def ensure_port_free(server):
+    if port_open(server.host, server.port):
+        raise ServiceError(f"{server.title}: port {server.port} on {server.host} is already taken by "
+                           f"another program. Stop that program, or choose another port in .env.")

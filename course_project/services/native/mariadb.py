@@ -1,0 +1,83 @@
+"""Native MariaDB with a private datadir and config (nothing from /etc/mysql is read)."""
+import shutil
+
+from course_project.env import env
+from course_project.services.config import HERE, servers
+from course_project.services.native import base
+
+USER = "mysql" if base.IS_ROOT else None
+
+
+class MariaDB:
+    name = "mariadb"
+
+    def __init__(self):
+        self.server = servers()[self.name]
+        self.dir = base.owned_dir(base.home() / self.name, USER, 0o750)
+        self.data = self.dir / "data"
+        self.log = self.dir / "error.log"
+        self.pidfile = self.dir / "mariadbd.pid"
+        self.socket = self.dir / "mariadb.sock"
+        self.cnf = self.dir / "my.cnf"
+
+    def running(self):
+        return base.read_pid(self.pidfile)
+
+    def write_config(self):
+        s = self.server
+        user_line = f"user = {USER}\n" if USER else ""
+        self.cnf.write_text(
+            f"[mariadbd]\ndatadir = {self.data}\nport = {s.port}\nbind-address = {s.host}\n"
+            f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\n{user_line}"
+            f"!include {HERE / 'mariadb' / 'course.cnf'}\n"
+            f"[client]\nsocket = {self.socket}\nport = {s.port}\n")
+        self.cnf.chmod(0o644)
+        root = base.write_private(self.dir / "root.cnf", f"[client]\nuser = root\nsocket = {self.socket}\n"
+                                  f"password = {env('MARIADB_ROOT_PASSWORD')}\n")
+        return root
+
+    def start(self):
+        root_cnf = self.write_config()
+        fresh = not (self.data / "mysql").exists()
+        if fresh:
+            base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
+                      "--auth-root-authentication-method=normal", "--skip-test-db"]
+                     + ([f"--user={USER}"] if USER else []), what="mariadb-install-db")
+        if self.running():
+            return
+        base.ensure_port_free(self.server)
+        base.spawn([base.find_binary("mariadbd", "/usr/sbin"), f"--defaults-file={self.cnf}"],
+                   self.dir / "stdout.log")
+        admin = base.find_binary("mariadb-admin")
+        base.wait_until(lambda: self.socket.exists() and self.running() and _ok(
+            [admin, f"--defaults-file={self.cnf}", "--connect-timeout=2", "ping"]), "MariaDB", self.log)
+        if fresh:
+            try:
+                self.provision(root_cnf)
+            except Exception:
+                self.stop()
+                shutil.rmtree(self.data, ignore_errors=True)
+                raise
+
+    def provision(self, root_cnf):
+        password = env("MARIADB_ROOT_PASSWORD").replace("'", "''")
+        base.run([base.find_binary("mariadb"), f"--defaults-file={self.cnf}", "-uroot"], what="securing root",
+                 input=f"ALTER USER 'root'@'localhost' IDENTIFIED BY '{password}';\n"
+                       f"CREATE USER IF NOT EXISTS 'root'@'{self.server.host}';\n"
+                       f"ALTER USER 'root'@'{self.server.host}' IDENTIFIED BY '{password}';\n"
+                       f"GRANT ALL PRIVILEGES ON *.* TO 'root'@'{self.server.host}' WITH GRANT OPTION;\n")
+        base.run(["bash", HERE / "mariadb" / "init.sh"], what="provisioning MariaDB (init.sh)",
+                 env={"MARIADB_CLIENT": f"mariadb --defaults-file={root_cnf}",
+                      **{k: env(k) for k in ("MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD")}})
+
+    def stop(self):
+        base.stop_pid(self.running(), what="MariaDB")
+
+    def wipe(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _ok(cmd) -> bool:
+    import subprocess
+
+    return subprocess.run(cmd, capture_output=True).returncode == 0

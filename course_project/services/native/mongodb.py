@@ -1,0 +1,74 @@
+"""Native MongoDB wire-protocol server: SecantusDB (no mongod can be installed here).
+
+Authentication is on and every commit is synced. Users are created the way SecantusDB
+needs: start without --auth, createUser, restart with --auth.
+"""
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from course_project.env import env
+from course_project.services.config import HERE, servers
+from course_project.services.native import base
+from course_project.services.probes import probe
+
+
+class MongoDB:
+    name = "mongodb"
+
+    def __init__(self):
+        self.server = servers()[self.name]
+        self.dir = base.owned_dir(base.home() / self.name, None)
+        self.data = self.dir / "data"
+        self.log = self.dir / "secantusd.log"
+        self.pidfile = self.dir / "secantusd.pid"
+
+    def running(self):
+        return base.read_pid(self.pidfile)
+
+    def _spawn(self, *flags):
+        exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent))
+        pid = base.spawn([exe, "--host", self.server.host, "--port", self.server.port,
+                          "--storage-path", self.data, "--sync-on-commit", *flags], self.log)
+        self.pidfile.write_text(f"{pid}\n")
+        return pid
+
+    def start(self):
+        if self.running():
+            return
+        base.ensure_port_free(self.server)
+        if not self.data.exists():
+            self.provision()
+        self._spawn("--auth")
+        base.wait_until(lambda: probe(self.server).ok, "MongoDB (SecantusDB)", self.log)
+
+    def provision(self):
+        from pymongo import MongoClient
+
+        pid = self._spawn()
+        try:
+            client = MongoClient(host=self.server.host, port=self.server.port, directConnection=True,
+                                 serverSelectionTimeoutMS=20000)
+            admin = client.admin
+            admin.command("ping")
+            admin.command("createUser", env("MONGO_ROOT_USER"), pwd=env("MONGO_ROOT_PASSWORD"),
+                          roles=[{"role": "root", "db": "admin"}])
+            admin.command("createUser", env("MONGO_USER"), pwd=env("MONGO_PASSWORD"), roles=app_roles())
+            client.close()
+        except Exception:
+            base.stop_pid(pid, what="MongoDB")
+            shutil.rmtree(self.data, ignore_errors=True)
+            raise
+        base.stop_pid(pid, what="MongoDB")
+
+    def stop(self):
+        base.stop_pid(self.running(), what="MongoDB")
+
+    def wipe(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def app_roles() -> list:
+    spec = json.loads((HERE / "mongodb" / "app_user.json").read_text())
+    return [{"role": r["role"], "db": r["db"].replace("{db}", env("MONGO_DB"))} for r in spec["roles"]]

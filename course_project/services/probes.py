@@ -1,0 +1,96 @@
+"""Is a server up? One quick, bounded check per kind, with a diagnosis a person can act on."""
+import socket
+from dataclasses import dataclass
+
+from course_project.services.config import FIX, Server
+
+TIMEOUT = 3  # seconds: a dead server must fail fast, never hang
+
+
+@dataclass
+class Probe:
+    server: Server
+    ok: bool
+    version: str = ""
+    problem: str = ""
+    fix: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"{self.server.title} is up at {self.server.address} ({self.version})"
+        return f"{self.server.title} at {self.server.address}: {self.problem}. Fix: {self.fix}"
+
+
+def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _diagnose(server: Server, error: Exception) -> tuple:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    low = str(error).lower()
+    if any(w in low for w in ("authentication failed", "access denied", "auth failed", "password")):
+        return (f"login refused for user {server.user!r} ({text})",
+                f"make {server.password_var} in .env match the server, or `./course services reset {server.name}`")
+    if not port_open(server.host, server.port):
+        return ("not running (nothing listens on that port)", f"`{FIX}`")
+    if any(w in low for w in ("does not exist", "unknown database")):
+        return (f"database missing ({text})", f"`./course services reset {server.name}`")
+    return (f"something answers on that port but the check failed ({text})",
+            f"`./course services status`; if another program owns port {server.port}, "
+            f"stop it or change the port in .env")
+
+
+def _postgres(server: Server) -> str:
+    import psycopg
+
+    with psycopg.connect(host=server.host, port=server.port, dbname=server.database, user=server.user,
+                         password=server.password, connect_timeout=TIMEOUT, autocommit=True,
+                         prepare_threshold=None) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0].split()[0]
+        standby = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+    if server.name == "replica" and not standby:
+        raise RuntimeError("this server is not in recovery, so it is not a replica")
+    return f"PostgreSQL {version}" + (" standby" if standby else "")
+
+
+def _mariadb(server: Server) -> str:
+    import MySQLdb
+
+    conn = MySQLdb.connect(host=server.host, port=server.port, user=server.user, password=server.password,
+                           database=server.database, connect_timeout=TIMEOUT)
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT VERSION()")
+        return "MariaDB " + cur.fetchone()[0].split("-")[0]
+    finally:
+        conn.close()
+
+
+def _mongodb(server: Server) -> str:
+    from pymongo import MongoClient
+
+    from course_project.services.config import mongo_uri
+
+    client = MongoClient(mongo_uri(database=server.database), serverSelectionTimeoutMS=TIMEOUT * 1000,
+                         connectTimeoutMS=TIMEOUT * 1000)
+    try:
+        client[server.database].command("ping")
+        return "MongoDB-compatible " + client.server_info().get("version", "?")
+    finally:
+        client.close()
+
+
+CHECKS = {"postgres": _postgres, "mariadb": _mariadb, "mongodb": _mongodb}
+
+
+def probe(server: Server) -> Probe:
+    try:
+        return Probe(server, True, version=CHECKS[server.kind](server))
+    except Exception as error:  # every failure becomes a diagnosis
+        problem, fix = _diagnose(server, error)
+        return Probe(server, False, problem=problem, fix=fix)
