@@ -3,13 +3,14 @@
 Every other module (settings, services, bootstrap, tests) takes ports, names and
 credentials from here, so there is a single source of truth.
 """
+import os
 import secrets
 from pathlib import Path
 
 import environ
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ENV_FILE = PROJECT_ROOT / ".env"
+ENV_FILE = Path(os.environ.get("COURSE_ENV_FILE", PROJECT_ROOT / ".env"))
 ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
 PLACEHOLDER = "change-me"
 

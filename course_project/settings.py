@@ -89,6 +89,7 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": state_dir() / "sqlite" / "course.sqlite3",
         "OPTIONS": {"timeout": 5},
+        "TEST": {"NAME": state_dir() / "sqlite" / "test_course.sqlite3", "DEPENDENCIES": []},
     },
     # The same engine tuned for concurrent writers: WAL journal and BEGIN IMMEDIATE (Django 5.1+).
     "sqlite_wal": {
@@ -99,9 +100,10 @@ DATABASES = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,
         },
+        "TEST": {"NAME": state_dir() / "sqlite" / "test_course_wal.sqlite3", "DEPENDENCIES": []},
     },
     # A second PostgreSQL database on the same server.
-    "analytics": postgres("postgres", name=env("POSTGRES_ANALYTICS_DB")),
+    "analytics": postgres("postgres", name=env("POSTGRES_ANALYTICS_DB"), TEST={"DEPENDENCIES": []}),
     # The streaming replica: read-only; tests see it as the primary.
     "replica": postgres("replica", TEST={"MIRROR": "default"}),
     # The primary again, through pgBouncer in transaction mode.
@@ -116,6 +118,7 @@ DATABASES = {
             "charset": "utf8mb4",
             "connect_timeout": CONNECT_TIMEOUT,
         },
+        "TEST": {"DEPENDENCIES": []},
     },
     # MongoDB through the official django-mongodb-backend.
     "mongodb": {
@@ -123,6 +126,7 @@ DATABASES = {
         "HOST": mongo_uri(database=_mongo.database),
         "NAME": _mongo.database,
         "OPTIONS": {"serverSelectionTimeoutMS": CONNECT_TIMEOUT * 1000},
+        "TEST": {"DEPENDENCIES": []},
     },
 }
 (state_dir() / "sqlite").mkdir(parents=True, exist_ok=True)

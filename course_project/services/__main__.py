@@ -7,10 +7,12 @@ from course_project import services
 from course_project.services.config import servers, state_dir
 
 
-def status_table(results, backend: str) -> str:
-    rows = [("server", "address", "backend", "version", "state")]
+def status_table(results, backend: str | None = None) -> str:
+    """One row per server; the version comes last so that its length never shifts other columns."""
+    rows = [("server", "address") + (("backend",) if backend else ()) + ("state", "version")]
     for r in results:
-        rows.append((r.server.name, r.server.address, backend, r.version or "-", "up" if r.ok else "DOWN"))
+        rows.append((r.server.name, r.server.address) + ((backend,) if backend else ())
+                    + ("up" if r.ok else "DOWN", r.version or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     problems = [f"  {r.server.name}: {r.problem}. Fix: {r.fix}" for r in results if not r.ok]

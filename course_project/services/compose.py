@@ -6,6 +6,8 @@ from course_project.env import ENV_FILE
 from course_project.services.config import COMPOSE_FILE
 from course_project.services.errors import ServiceError
 
+PROJECT = "django-db-course"  # compose project name: container and volume prefix
+
 
 def engine_answers() -> bool:
     """True when a Docker engine (not just the client) responds within a few seconds."""
@@ -18,7 +20,7 @@ def engine_answers() -> bool:
 
 
 def compose(*args, capture=False) -> str:
-    cmd = ["docker", "compose", "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE), *args]
+    cmd = ["docker", "compose", "-p", PROJECT, "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE), *args]
     proc = subprocess.run(cmd, capture_output=capture, text=True)
     if proc.returncode != 0:
         raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); "

@@ -62,11 +62,11 @@ def get(name: str) -> Server:
         raise SystemExit(f"Unknown server {name!r}; choose from: {', '.join(servers())}") from None
 
 
-def mongo_uri(user=None, password=None, database="", auth_source="admin") -> str:
-    """A MongoDB URI for the course server (app user by default)."""
+def mongo_uri(user=None, password=None, database="", auth_source="admin", server=None) -> str:
+    """A MongoDB URI for the course server (the app user unless told otherwise)."""
     from urllib.parse import quote_plus
 
-    s = servers()["mongodb"]
+    s = server or servers()["mongodb"]
     user = user or s.user
     password = password or s.password
     return (f"mongodb://{quote_plus(user)}:{quote_plus(password)}@{s.address}/{database}"

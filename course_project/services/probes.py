@@ -76,8 +76,8 @@ def _mongodb(server: Server) -> str:
 
     from course_project.services.config import mongo_uri
 
-    client = MongoClient(mongo_uri(database=server.database), serverSelectionTimeoutMS=TIMEOUT * 1000,
-                         connectTimeoutMS=TIMEOUT * 1000)
+    client = MongoClient(mongo_uri(database=server.database, server=server),
+                         serverSelectionTimeoutMS=TIMEOUT * 1000, connectTimeoutMS=TIMEOUT * 1000)
     try:
         client[server.database].command("ping")
         return "MongoDB-compatible " + client.server_info().get("version", "?")

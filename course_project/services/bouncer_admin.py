@@ -1,0 +1,23 @@
+"""pgBouncer's admin console: release a database's pooled server connections.
+
+pgBouncer keeps idle server connections open, so PostgreSQL refuses to DROP a database
+that was used through it (Django's test databases, for example) until they are released.
+"""
+import psycopg
+
+from course_project.env import env
+from course_project.services.config import servers
+
+
+def release(dbname: str) -> bool:
+    """KILL then RESUME `dbname` on pgBouncer; False if pgBouncer does not know it or is down."""
+    s = servers()["pgbouncer"]
+    try:
+        with psycopg.connect(host=s.host, port=s.port, dbname="pgbouncer", user=env("PGBOUNCER_AUTH_USER"),
+                             password=env("PGBOUNCER_AUTH_PASSWORD"), connect_timeout=3,
+                             autocommit=True, prepare_threshold=None) as admin:
+            admin.execute(f'KILL "{dbname}"')
+            admin.execute(f'RESUME "{dbname}"')
+        return True
+    except psycopg.Error:
+        return False

@@ -1,0 +1,47 @@
+"""Shared test set-up: the live servers the suite talks to (no mocks anywhere)."""
+import pytest
+
+from course_project import services
+
+
+def pytest_report_header(config):
+    down = [r for r in services.status() if not r.ok]
+    if not down:
+        return "servers: all up (" + services.backend() + ")"
+    return ["servers DOWN, tests that need them will fail:"] + [f"  {r.message}" for r in down]
+
+
+@pytest.fixture
+def restore_servers():
+    """Bring every server back after a test that stopped one, even if the test failed."""
+    yield
+    services.up(quiet=True)
+
+
+@pytest.fixture(autouse=True)
+def _close_mirror_connections():
+    """Mirror aliases (replica, bouncer) share the test database; close them so it can be dropped."""
+    yield
+    from django.db import connections
+
+    for alias in ("replica", "bouncer"):
+        connections[alias].close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, plus: let pgBouncer go of them before they are dropped."""
+    from django.db import connections
+
+    from course_project.services.bouncer_admin import release
+
+    yield
+    release(connections["default"].settings_dict["NAME"])
+
+
+def pytest_sessionstart(session):
+    """An interrupted run may have left pgBouncer holding the test database: let it go."""
+    from course_project.env import env
+    from course_project.services.bouncer_admin import release
+
+    release("test_" + env("POSTGRES_DB"))

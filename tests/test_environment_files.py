@@ -1,0 +1,45 @@
+"""requirements*.txt are the one source of package versions; environment.yml defers to them."""
+import sys
+from importlib.metadata import version
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+from course_project.env import PROJECT_ROOT
+
+
+def requirements(name):
+    lines = (PROJECT_ROOT / name).read_text().splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def test_environment_yml_defers_to_the_pip_files():
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert conda == ["python=3.11", "pip"], "put packages in requirements*.txt, not in environment.yml"
+    assert pip == ["-r requirements-lab.txt"]
+    assert f"python={sys.version_info.major}.{sys.version_info.minor}" in conda
+
+
+def test_lab_requirements_extend_the_course_requirements():
+    assert requirements("requirements-lab.txt")[0] == "-r requirements.txt"
+
+
+@pytest.mark.parametrize("line", requirements("requirements.txt") + requirements("requirements-lab.txt")[1:])
+def test_every_package_is_pinned_and_installed_at_that_version(line):
+    req = Requirement(line)
+    (spec,) = req.specifier
+    assert spec.operator == "==", f"pin {req.name} exactly"
+    assert version(req.name) == spec.version, f"{req.name}: installed {version(req.name)}, pinned {spec.version}"
+
+
+def test_django_is_the_lts_and_the_mongodb_backend_matches():
+    assert version("django").startswith("5.2.")
+    assert version("django-mongodb-backend").startswith("5.2.")
+
+
+def test_jupysql_replaces_ipython_sql():
+    names = {Requirement(line).name.lower() for line in requirements("requirements.txt")}
+    assert "jupysql" in names and "ipython-sql" not in names  # both provide the `sql` module
