@@ -49,9 +49,14 @@ def refresh(path: Path, timeout: int = 600) -> float:
 
 
 def main(argv) -> int:
+    from course_project.course_map import record_run_time, update_readme
+
     for path in find(argv):
         print(f"{path.name}: ", end="", flush=True)
-        print(f"executed in {refresh(path):.1f} s")
+        seconds = refresh(path)
+        record_run_time(path.name, seconds)
+        print(f"executed in {seconds:.1f} s")
+    update_readme(PROJECT_ROOT / "README.md")
     return 0
 
 

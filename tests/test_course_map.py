@@ -24,3 +24,15 @@ def test_servers_are_real_server_names():
 def test_every_notebook_has_tests_of_its_own():
     for lesson in LESSONS:
         assert (PROJECT_ROOT / "tests" / f"test_{lesson.number}_{lesson.slug}.py").exists(), lesson.notebook
+
+
+def test_readme_map_is_the_generated_one():
+    from course_project.course_map import README_END, README_START, markdown
+
+    block = README.split(README_START, 1)[1].split(README_END, 1)[0]
+    assert block.strip() == markdown()
+
+
+def test_every_notebook_has_a_measured_run_time():
+    for lesson in LESSONS:
+        assert lesson.run_time != "not measured", f"run ./course refresh {lesson.number}"

@@ -4,7 +4,8 @@ import sys
 import time
 
 from course_project import services
-from course_project.services.config import servers, state_dir
+from course_project.services.config import servers
+from course_project.services.native.base import home
 
 
 def status_table(results, backend: str | None = None) -> str:
@@ -26,7 +27,7 @@ def show_logs(names):
         compose.logs(names)
         return
     for name in names or servers():
-        for log in sorted((state_dir() / "native" / name).glob("*.log")):
+        for log in sorted((home() / name).glob("*.log")):
             print(f"==> {log} <==")
             print("\n".join(log.read_text(errors="replace").splitlines()[-30:]))
 

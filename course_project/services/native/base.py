@@ -1,4 +1,5 @@
 """Shared plumbing for the native backend: paths, users, processes and bounded waits."""
+import hashlib
 import os
 import shutil
 import signal
@@ -14,10 +15,25 @@ IS_ROOT = os.geteuid() == 0
 
 
 def home() -> Path:
-    """Where native servers keep data, logs and PIDs."""
+    """Where native servers keep data, logs and PIDs (state_dir()/native).
+
+    The servers run as `postgres` and `mysql`, so when root runs the course from a folder those
+    users cannot enter (under /root, say), the data goes to /var/tmp instead, one folder per checkout.
+    """
     path = state_dir() / "native"
+    if IS_ROOT and not _others_can_enter(path):
+        digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
+        path = Path("/var/tmp") / f"django-db-course-{digest}" / "native"
     path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
     return path
+
+
+def _others_can_enter(path: Path) -> bool:
+    for folder in [path, *path.parents]:
+        if folder.exists() and not folder.stat().st_mode & 0o001:
+            return False
+    return True
 
 
 def owned_dir(path: Path, user: str | None, mode: int = 0o700) -> Path:
