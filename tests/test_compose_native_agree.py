@@ -83,6 +83,13 @@ def mounted(name, target_suffix):
     raise AssertionError(f"{name}: nothing mounted at *{target_suffix}")
 
 
+def test_init_scripts_are_executable():
+    """The images' entrypoints run executable scripts in their own shell instead of sourcing them."""
+    for script in ("postgres/init.sh", "mariadb/init.sh", "postgres/replica-entrypoint.sh",
+                   "pgbouncer/entrypoint.sh"):
+        assert os.access(HERE / script, os.X_OK), script
+
+
 def test_both_paths_run_the_same_provisioning_files():
     assert mounted("postgres", "10-course.sh") == HERE / "postgres" / "init.sh"
     assert mounted("postgres", "course.conf") == HERE / "postgres" / "course.conf"
@@ -104,7 +111,8 @@ def test_same_names_and_users():
     assert mongo["MONGO_INITDB_ROOT_USERNAME"] == "${MONGO_ROOT_USER}"
     # the native backend provisions from the same variables
     from course_project.services.native.postgres import course_env
-    assert set(course_env()) == {k for k in pg_env if k.startswith("COURSE_") and k != "COURSE_HBA_REPLICATION"}
+    compose_only = {"COURSE_HBA_REPLICATION", "COURSE_INCLUDE_CONF"}
+    assert set(course_env()) == {k for k in pg_env if k.startswith("COURSE_")} - compose_only
 
 
 def test_pgbouncer_in_transaction_mode_on_both_paths():

@@ -41,7 +41,11 @@ for db in template1 "$COURSE_DB" "$COURSE_ANALYTICS_DB"; do
   su_psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS unaccent;"
 done
 
-# In compose the replica connects from another container, not from 127.0.0.1.
+# Compose only: the server settings file is mounted, not written into the data folder.
+if [ -n "${COURSE_INCLUDE_CONF:-}" ]; then
+  echo "include '$COURSE_INCLUDE_CONF'" >> "$PGDATA/postgresql.conf"
+fi
+# Compose only: the replica connects from another container, not from 127.0.0.1.
 if [ -n "${COURSE_HBA_REPLICATION:-}" ]; then
   echo "host replication $COURSE_REPLICATION_USER all scram-sha-256" >> "$PGDATA/pg_hba.conf"
 fi

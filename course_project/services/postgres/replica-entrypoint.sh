@@ -6,4 +6,4 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   PGPASSWORD="$COURSE_REPLICATION_PASSWORD" pg_basebackup -h postgres -p 5432 \
     -U "$COURSE_REPLICATION_USER" -D "$PGDATA" -R -X stream -c fast -C -S replica1
 fi
-exec postgres -D "$PGDATA" -c config_file="$PGDATA/postgresql.conf"
+exec postgres -D "$PGDATA"
