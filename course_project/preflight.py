@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from course_project.docker_engine import engine_answers  # noqa: E402  (standard library only)
 PORT_KEYS = ("POSTGRES_PORT", "POSTGRES_REPLICA_PORT", "PGBOUNCER_PORT", "MARIADB_PORT", "MONGO_PORT")
 NATIVE_TOOLS = {"initdb (PostgreSQL 15)": "/usr/lib/postgresql/15/bin/initdb", "pgbouncer": "pgbouncer",
                 "mariadbd (MariaDB)": "mariadbd", "pg_isready": "pg_isready"}
@@ -37,15 +39,6 @@ def port_free(port: int) -> bool:
             return False
 
 
-def docker_engine() -> bool:
-    if not shutil.which("docker"):
-        return False
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=5).returncode == 0
-    except subprocess.TimeoutExpired:
-        return False
-
-
 def course_ports() -> set:
     """Ports where the course's own servers answer (asks `services status` once .venv exists)."""
     python = ROOT / ".venv" / "bin" / "python"
@@ -61,7 +54,7 @@ def checks():
     """Yield (ok, what, fix) for every item."""
     python = shutil.which("python3.11") or (sys.executable if sys.version_info[:2] == (3, 11) else None)
     yield bool(python), "Python 3.11", "install Python 3.11 (e.g. `apt install python3.11` or pyenv)"
-    docker = docker_engine()
+    docker = engine_answers()
     yield True, "Docker engine: " + ("answers, servers will run in compose" if docker else
                                      "not available, servers will run natively"), ""
     if not docker:

@@ -1,22 +1,12 @@
 """The compose backend: the same servers as Docker containers (docker-compose.yml)."""
-import shutil
 import subprocess
 
+from course_project.docker_engine import engine_answers  # noqa: F401 (services.backend() uses it)
 from course_project.env import ENV_FILE
 from course_project.services.config import COMPOSE_FILE
 from course_project.services.errors import ServiceError
 
 PROJECT = "django-db-course"  # compose project name: container and volume prefix
-
-
-def engine_answers() -> bool:
-    """True when a Docker engine (not just the client) responds within a few seconds."""
-    if not shutil.which("docker"):
-        return False
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=5).returncode == 0
-    except subprocess.TimeoutExpired:
-        return False
 
 
 def compose(*args, capture=False) -> str:
