@@ -38,6 +38,8 @@ LESSONS = [
     Lesson("00", "start_here", "Tour, server status, a first query on each database",
            ("postgres", "replica", "pgbouncer", "mariadb", "mongodb")),
     Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", ()),
+    Lesson("02", "postgresql", "PostgreSQL: users and PG15 grants, arrays, JSON, full-text and trigram search",
+           ("postgres",)),
 ]
 
 
