@@ -40,6 +40,8 @@ LESSONS = [
     Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", ()),
     Lesson("02", "postgresql", "PostgreSQL: users and PG15 grants, arrays, JSON, full-text and trigram search",
            ("postgres",)),
+    Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
+           ("mariadb", "postgres")),
 ]
 
 
