@@ -42,6 +42,8 @@ LESSONS = [
            ("postgres",)),
     Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
            ("mariadb", "postgres")),
+    Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",
+           ("postgres", "mariadb")),
 ]
 
 

@@ -131,7 +131,11 @@ DATABASES = {
 }
 (state_dir() / "sqlite").mkdir(parents=True, exist_ok=True)
 
-DATABASE_ROUTERS = ["course_project.routers.LessonRouter"]
+# Lessons' own routers first; LessonRouter (app/model -> alias) decides whatever they leave open.
+DATABASE_ROUTERS = [
+    "course_project.multidb.routers.AnalyticsRouter",
+    "course_project.routers.LessonRouter",
+]
 
 LOGGING = {
     "version": 1,
