@@ -9,8 +9,9 @@ from course_project.env import env
 from course_project.services.config import servers
 
 
-def postgres(database: str = "postgres", user: str = "postgres", password: str | None = None):
-    s = servers()["postgres"]
+def postgres(database: str = "postgres", user: str = "postgres", password: str | None = None,
+             server: str = "postgres"):
+    s = servers()[server]
     url = URL.create("postgresql+psycopg", username=user, host=s.host, port=s.port, database=database,
                      password=password if password is not None else env("POSTGRES_SUPERUSER_PASSWORD"))
     return create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})

@@ -44,6 +44,8 @@ LESSONS = [
            ("mariadb", "postgres")),
     Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",
            ("postgres", "mariadb")),
+    Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
+           ("postgres", "replica")),
 ]
 
 

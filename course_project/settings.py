@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "course_project.replicas.routers.ReadYourWritesMiddleware",
 ]
 
 TEMPLATES = [{
@@ -81,59 +82,65 @@ def postgres(server: str, name: str | None = None, **extra) -> dict:
 _maria = SERVERS["mariadb"]
 _mongo = SERVERS["mongodb"]
 
-DATABASES = {
-    # PostgreSQL primary: Django's own tables (auth, sessions, admin) and most lessons.
-    "default": postgres("postgres"),
-    # SQLite: a file, no server.
-    "sqlite": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": state_dir() / "sqlite" / "course.sqlite3",
-        "OPTIONS": {"timeout": 5},
-        "TEST": {"NAME": state_dir() / "sqlite" / "test_course.sqlite3", "DEPENDENCIES": []},
-    },
-    # The same engine tuned for concurrent writers: WAL journal and BEGIN IMMEDIATE (Django 5.1+).
-    "sqlite_wal": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": state_dir() / "sqlite" / "course_wal.sqlite3",
-        "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 5,
+def build_databases() -> dict:
+    """One alias per server, from the environment (tests compare it with the services' view)."""
+    return {
+        # PostgreSQL primary: Django's own tables (auth, sessions, admin) and most lessons.
+        "default": postgres("postgres"),
+        # SQLite: a file, no server.
+        "sqlite": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": state_dir() / "sqlite" / "course.sqlite3",
+            "OPTIONS": {"timeout": 5},
+            "TEST": {"NAME": state_dir() / "sqlite" / "test_course.sqlite3", "DEPENDENCIES": []},
         },
-        "TEST": {"NAME": state_dir() / "sqlite" / "test_course_wal.sqlite3", "DEPENDENCIES": []},
-    },
-    # A second PostgreSQL database on the same server.
-    "analytics": postgres("postgres", name=env("POSTGRES_ANALYTICS_DB"), TEST={"DEPENDENCIES": []}),
-    # The streaming replica: read-only; tests see it as the primary.
-    "replica": postgres("replica", TEST={"MIRROR": "default"}),
-    # The primary again, through pgBouncer in transaction mode.
-    "bouncer": postgres("pgbouncer", DISABLE_SERVER_SIDE_CURSORS=True, TEST={"MIRROR": "default"}),
-    # MariaDB: the "legacy" database.
-    "legacy": {
-        "ENGINE": "django.db.backends.mysql",
-        "NAME": _maria.database, "USER": _maria.user, "PASSWORD": _maria.password,
-        "HOST": _maria.host, "PORT": str(_maria.port),
-        "OPTIONS": {
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
-            "charset": "utf8mb4",
-            "connect_timeout": CONNECT_TIMEOUT,
+        # The same engine tuned for concurrent writers: WAL journal and BEGIN IMMEDIATE (Django 5.1+).
+        "sqlite_wal": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": state_dir() / "sqlite" / "course_wal.sqlite3",
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 5,
+            },
+            "TEST": {"NAME": state_dir() / "sqlite" / "test_course_wal.sqlite3", "DEPENDENCIES": []},
         },
-        "TEST": {"DEPENDENCIES": []},
-    },
-    # MongoDB through the official django-mongodb-backend.
-    "mongodb": {
-        "ENGINE": "django_mongodb_backend",
-        "HOST": mongo_uri(database=_mongo.database),
-        "NAME": _mongo.database,
-        "OPTIONS": {"serverSelectionTimeoutMS": CONNECT_TIMEOUT * 1000},
-        "TEST": {"DEPENDENCIES": []},
-    },
-}
+        # A second PostgreSQL database on the same server.
+        "analytics": postgres("postgres", name=env("POSTGRES_ANALYTICS_DB"), TEST={"DEPENDENCIES": []}),
+        # The streaming replica: read-only; tests see it as the primary.
+        "replica": postgres("replica", TEST={"MIRROR": "default"}),
+        # The primary again, through pgBouncer in transaction mode.
+        "bouncer": postgres("pgbouncer", DISABLE_SERVER_SIDE_CURSORS=True, TEST={"MIRROR": "default"}),
+        # MariaDB: the "legacy" database.
+        "legacy": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": _maria.database, "USER": _maria.user, "PASSWORD": _maria.password,
+            "HOST": _maria.host, "PORT": str(_maria.port),
+            "OPTIONS": {
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+                "charset": "utf8mb4",
+                "connect_timeout": CONNECT_TIMEOUT,
+            },
+            "TEST": {"DEPENDENCIES": []},
+        },
+        # MongoDB through the official django-mongodb-backend.
+        "mongodb": {
+            "ENGINE": "django_mongodb_backend",
+            "HOST": mongo_uri(database=_mongo.database),
+            "NAME": _mongo.database,
+            "OPTIONS": {"serverSelectionTimeoutMS": CONNECT_TIMEOUT * 1000},
+            "TEST": {"DEPENDENCIES": []},
+        },
+    }
+
+
+DATABASES = build_databases()
 (state_dir() / "sqlite").mkdir(parents=True, exist_ok=True)
 
 # Lessons' own routers first; LessonRouter (app/model -> alias) decides whatever they leave open.
 DATABASE_ROUTERS = [
     "course_project.multidb.routers.AnalyticsRouter",
+    "course_project.replicas.routers.PrimaryReplicaRouter",
     "course_project.routers.LessonRouter",
 ]
 

@@ -1,4 +1,6 @@
 """URLs: each lesson app that has views adds its own include here."""
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns = []
+urlpatterns = [
+    path("replicas/", include("course_project.replicas.urls")),
+]

@@ -45,3 +45,15 @@ def pytest_sessionstart(session):
     from course_project.services.bouncer_admin import release
 
     release("test_" + env("POSTGRES_DB"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """TEST['MIRROR'] only renames the database: the replica and pgBouncer aliases would still
+    connect to their own servers. In tests they must reach the primary itself, so that a read
+    through them sees exactly what the test wrote (committed, in transactional tests)."""
+    from django.conf import settings
+
+    primary = settings.DATABASES["default"]
+    for alias in ("replica", "bouncer"):
+        settings.DATABASES[alias].update(HOST=primary["HOST"], PORT=primary["PORT"])

@@ -9,4 +9,4 @@ def test_solutions_pass_and_empty_answers_do_not():
 
     assert exercises.check(vars(solutions)).all_passed, str(exercises.check(vars(solutions)))
     assert exercises.check({}).passed == 0
-    assert not exercises.check({"replica_is_read_only": lambda: False, "legacy_sql_mode": ""}).passed
+    assert not exercises.check({"replica_is_read_only": lambda: "yes", "legacy_sql_mode": ""}).passed

@@ -14,12 +14,15 @@ ALIASES = {"default", "sqlite", "sqlite_wal", "analytics", "replica", "bouncer",
 
 
 def test_one_alias_per_server():
-    assert set(settings.DATABASES) == ALIASES
-    ports = {alias: int(cfg["PORT"]) for alias, cfg in settings.DATABASES.items() if cfg.get("PORT")}
+    from course_project.settings import build_databases
+
+    databases = build_databases()  # as configured (the test session points mirrors at the primary)
+    assert set(settings.DATABASES) == set(databases) == ALIASES
+    ports = {alias: int(cfg["PORT"]) for alias, cfg in databases.items() if cfg.get("PORT")}
     s = servers()
     assert ports == {"default": s["postgres"].port, "analytics": s["postgres"].port,
                      "replica": s["replica"].port, "bouncer": s["pgbouncer"].port, "legacy": s["mariadb"].port}
-    assert f":{s['mongodb'].port}/" in settings.DATABASES["mongodb"]["HOST"]
+    assert f":{s['mongodb'].port}/" in databases["mongodb"]["HOST"]
 
 
 def test_credentials_come_from_the_environment():
