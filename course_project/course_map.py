@@ -46,6 +46,8 @@ LESSONS = [
            ("postgres", "mariadb")),
     Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
            ("postgres", "replica")),
+    Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
+           ("mongodb",)),
 ]
 
 

@@ -149,4 +149,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # 4xx responses are part of the lessons (a 400 for a bad id, ...): no warning line for each.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

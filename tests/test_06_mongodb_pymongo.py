@@ -1,0 +1,79 @@
+"""The PyMongo JSON views and queries, against the live MongoDB-protocol server."""
+import pytest
+from django.test import Client
+
+from course_project.mongo_pymongo import solutions
+from course_project.mongo_pymongo.exercises import exercises
+from course_project.mongo_pymongo.posts import plan_stages, posts
+from course_project.mongo_pymongo.sample import reset_posts
+
+
+@pytest.fixture
+def api():
+    reset_posts()
+    yield Client()
+    posts().drop()
+
+
+def create(api, **data):
+    return api.post("/mongo/posts/", data, content_type="application/json")
+
+
+def test_create_read_update_view_delete(api):
+    response = create(api, title="T", author="ada", tags=["x"])
+    assert response.status_code == 201
+    post = response.json()
+    assert len(post["_id"]) == 24 and post["created_at"].endswith("Z") and post["views"] == 0
+    url = f"/mongo/posts/{post['_id']}/"
+    assert api.get(url).json()["title"] == "T"
+    assert api.patch(url, {"title": "U"}, content_type="application/json").json()["title"] == "U"
+    for _ in range(3):
+        api.post(url + "view/")
+    assert api.get(url).json()["views"] == 3
+    assert api.delete(url).status_code == 200
+    assert api.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("path,status", [("/mongo/posts/nonsense/", 400),
+                                         ("/mongo/posts/0123456789abcdef01234567/", 404),
+                                         ("/mongo/posts/?page=two", 400), ("/mongo/posts/?page=0", 400)])
+def test_client_errors_are_4xx_not_500(api, path, status):
+    response = api.get(path)
+    assert response.status_code == status and "error" in response.json()
+
+
+def test_pagination_is_newest_first_ten_per_page(api):
+    first = api.get("/mongo/posts/?page=1").json()["posts"]
+    second = api.get("/mongo/posts/?page=2").json()["posts"]
+    assert len(first) == 10 and len(second) == 2
+    dates = [p["created_at"] for p in first + second]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_operator_injection_leaks_only_through_the_unsafe_view(api):
+    leaked = api.post("/mongo/posts/search-unsafe/", {"author": {"$ne": None}}, content_type="application/json")
+    assert len(leaked.json()["posts"]) == posts().count_documents({}) == 12
+    safe = api.post("/mongo/posts/search/", {"author": {"$ne": None}}, content_type="application/json")
+    assert safe.status_code == 400
+    ada = api.post("/mongo/posts/search/", {"author": "ada"}, content_type="application/json").json()["posts"]
+    assert len(ada) == 3
+
+
+def test_an_index_turns_a_collection_scan_into_an_index_scan(api):
+    query = {"views": {"$gte": 200}}
+    assert plan_stages(posts().find(query).explain()) == ["COLLSCAN"]
+    posts().create_index([("views", -1)])
+    assert "IXSCAN views_-1" in plan_stages(posts().find(query).explain())
+
+
+def test_dates_come_back_timezone_aware(api):
+    assert posts().find_one()["created_at"].utcoffset().total_seconds() == 0
+
+
+def test_solutions_pass_and_wrong_answers_fail(api):
+    report = exercises.check(vars(solutions))
+    assert report.all_passed, str(report)
+    assert exercises.check({}).passed == 0
+    wrong = {"titles_tagged": lambda tag, n: [], "views_by_tag": [{"$group": {"_id": "$author", "views": {"$sum": 1}}}],
+             "safe_author_filter": lambda data: data}
+    assert exercises.check(wrong).passed == 0
