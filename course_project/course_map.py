@@ -48,6 +48,8 @@ LESSONS = [
            ("postgres", "replica")),
     Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
            ("mongodb",)),
+    Lesson("07", "mongodb_mongoengine", "MongoDB with MongoEngine: documents, indexes, embedded updates, query traps",
+           ("mongodb",)),
 ]
 
 

@@ -36,5 +36,5 @@ def connect_mongoengine(alias: str = "default"):
 
     if alias not in _connection_settings:
         mongoengine.connect(db=env("MONGO_DB"), host=mongo_uri(database=env("MONGO_DB")), alias=alias,
-                            tz_aware=True, **TIMEOUTS, **POOL)
+                            tz_aware=True, uuidRepresentation="standard", **TIMEOUTS, **POOL)
     return mongoengine.get_connection(alias)
