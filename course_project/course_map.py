@@ -50,6 +50,8 @@ LESSONS = [
            ("mongodb",)),
     Lesson("07", "mongodb_mongoengine", "MongoDB with MongoEngine: documents, indexes, embedded updates, query traps",
            ("mongodb",)),
+    Lesson("08", "mongodb_django_orm", "MongoDB through the Django ORM: django-mongodb-backend, and djongo (legacy)",
+           ("mongodb",)),
 ]
 
 

@@ -141,6 +141,7 @@ DATABASES = build_databases()
 DATABASE_ROUTERS = [
     "course_project.multidb.routers.AnalyticsRouter",
     "course_project.replicas.routers.PrimaryReplicaRouter",
+    "django_mongodb_backend.routers.MongoRouter",  # embedded models get no collection
     "course_project.routers.LessonRouter",
 ]
 

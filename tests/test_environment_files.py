@@ -43,3 +43,15 @@ def test_django_is_the_lts_and_the_mongodb_backend_matches():
 def test_jupysql_replaces_ipython_sql():
     names = {Requirement(line).name.lower() for line in requirements("requirements.txt")}
     assert "jupysql" in names and "ipython-sql" not in names  # both provide the `sql` module
+
+
+def test_the_legacy_djongo_environment_is_pinned_and_installed():
+    (line,) = requirements("requirements-djongo.txt")
+    assert line == "djongo==1.3.7"
+    python = PROJECT_ROOT / ".venv-djongo" / "bin" / "python"
+    assert python.exists(), "./course setup creates .venv-djongo"
+    import subprocess
+
+    out = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('djongo'))"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "1.3.7"

@@ -2,8 +2,12 @@ from django.apps import AppConfig
 
 
 class MongoOrmConfig(AppConfig):
-    """Notebook 08_mongodb_django_orm: django-mongodb-backend models."""
+    """Notebook 08_mongodb_django_orm: Django models stored in MongoDB by django-mongodb-backend.
+
+    Its primary keys are ObjectIds (the backend's ObjectIdAutoField), and it lives on the
+    `mongodb` alias next to the SQL databases."""
 
     name = "course_project.mongo_orm"
     label = "mongo_orm"
     database = "mongodb"
+    default_auto_field = "django_mongodb_backend.fields.ObjectIdAutoField"
