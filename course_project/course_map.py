@@ -52,6 +52,8 @@ LESSONS = [
            ("mongodb",)),
     Lesson("08", "mongodb_django_orm", "MongoDB through the Django ORM: django-mongodb-backend, and djongo (legacy)",
            ("mongodb",)),
+    Lesson("09", "hybrid_sql_mongo", "A hybrid app: PostgreSQL catalogue, MongoDB analytics, races, faults, consistency",
+           ("postgres", "mongodb")),
 ]
 
 

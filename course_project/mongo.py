@@ -13,8 +13,10 @@ from course_project.env import env
 from course_project.services.config import mongo_uri
 
 TIMEOUTS = {"serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
-# The syllabus's pool settings, shared by PyMongo and MongoEngine.
-POOL = {"maxPoolSize": 50, "minPoolSize": 10, "maxIdleTimeMS": 45000, "waitQueueTimeoutMS": 10000}
+# The syllabus's pool settings, shared by PyMongo and MongoEngine, but minPoolSize 0 instead of 10:
+# a minimum makes a background task keep reopening connections, which while a server is down
+# (the fault lessons stop servers on purpose) prints a traceback every few seconds.
+POOL = {"maxPoolSize": 50, "minPoolSize": 0, "maxIdleTimeMS": 45000, "waitQueueTimeoutMS": 10000}
 
 
 @lru_cache(maxsize=None)

@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("replicas/", include("course_project.replicas.urls")),
     path("mongo/", include("course_project.mongo_pymongo.urls")),
+    path("hybrid/", include("course_project.hybrid.urls")),
 ]
