@@ -54,6 +54,8 @@ LESSONS = [
            ("mongodb",)),
     Lesson("09", "hybrid_sql_mongo", "A hybrid app: PostgreSQL catalogue, MongoDB analytics, races, faults, consistency",
            ("postgres", "mongodb")),
+    Lesson("10", "connection_pooling", "Connection pooling measured: new, persistent, Django's pool, pgBouncer, MongoDB",
+           ("postgres", "pgbouncer", "mariadb", "mongodb")),
 ]
 
 

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class PoolingConfig(AppConfig):
-    """Notebook 10_connection_pooling: connection costs, measured."""
+    """Notebook 10_connection_pooling and the course benchmark (course_project/bench.py)."""
 
     name = "course_project.pooling"
     label = "pooling"
     database = "default"
+    extra_databases = ("legacy",)
