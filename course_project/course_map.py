@@ -56,6 +56,8 @@ LESSONS = [
            ("postgres", "mongodb")),
     Lesson("10", "connection_pooling", "Connection pooling measured: new, persistent, Django's pool, pgBouncer, MongoDB",
            ("postgres", "pgbouncer", "mariadb", "mongodb")),
+    Lesson("11", "migrations", "Migrations: a real history back and forth, --fake, resets, MongoDB, zero downtime",
+           ("postgres", "mariadb", "mongodb")),
 ]
 
 

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class MigrationsLabConfig(AppConfig):
-    """Notebook 11_migrations: a real migration history."""
+    """Notebook 11_migrations: a real migration history, on PostgreSQL and (to compare) MariaDB."""
 
     name = "course_project.migrations_lab"
     label = "migrations_lab"
     database = "default"
+    extra_databases = ("legacy",)
