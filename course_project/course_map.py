@@ -58,6 +58,8 @@ LESSONS = [
            ("postgres", "pgbouncer", "mariadb", "mongodb")),
     Lesson("11", "migrations", "Migrations: a real history back and forth, --fake, resets, MongoDB, zero downtime",
            ("postgres", "mariadb", "mongodb")),
+    Lesson("12", "best_practices", "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",
+           ("postgres", "mariadb")),
 ]
 
 

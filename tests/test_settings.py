@@ -17,7 +17,7 @@ def test_one_alias_per_server():
     from course_project.settings import build_databases
 
     databases = build_databases()  # as configured (the test session points mirrors at the primary)
-    assert set(settings.DATABASES) == set(databases) == ALIASES
+    assert set(databases) == ALIASES <= set(settings.DATABASES)  # lessons may add aliases at run time
     ports = {alias: int(cfg["PORT"]) for alias, cfg in databases.items() if cfg.get("PORT")}
     s = servers()
     assert ports == {"default": s["postgres"].port, "analytics": s["postgres"].port,

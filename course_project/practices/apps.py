@@ -2,8 +2,10 @@ from django.apps import AppConfig
 
 
 class PracticesConfig(AppConfig):
-    """Notebook 12_best_practices: indexes, query monitoring, security."""
+    """Notebook 12_best_practices: indexes, query monitoring, injection, least privilege.
+    Its Event table also exists on MariaDB, to compare indexes on both."""
 
     name = "course_project.practices"
     label = "practices"
     database = "default"
+    extra_databases = ("legacy",)
