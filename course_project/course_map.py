@@ -60,6 +60,8 @@ LESSONS = [
            ("postgres", "mariadb", "mongodb")),
     Lesson("12", "best_practices", "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",
            ("postgres", "mariadb")),
+    Lesson("13", "troubleshooting", "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
+           ("postgres", "replica", "pgbouncer", "mariadb", "mongodb")),
 ]
 
 

@@ -33,7 +33,7 @@ class ThrowawayApp:
                "DJANGO_SETTINGS_MODULE": "throwaway_settings"}
         proc = subprocess.run([sys.executable, "-m", "django", *args], cwd=self.root, env=env,
                               capture_output=True, text=True, timeout=120)
-        out = (proc.stdout + proc.stderr).strip()
+        out = (proc.stdout + proc.stderr).strip().replace(f"{self.root}/", "")  # no temporary paths
         if proc.returncode:
             lines = [line for line in out.splitlines() if line.strip()]
             return f"[exit {proc.returncode}] " + (lines[-1] if lines else "")

@@ -1,4 +1,4 @@
-"""Command line: python -m course_project.services up|down|status|reset|logs [SERVER ...]"""
+"""Command line: python -m course_project.services up|down|status|reset|logs|doctor [SERVER ...]"""
 import argparse
 import sys
 import time
@@ -34,7 +34,7 @@ def show_logs(names):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="./course services", description=__doc__)
-    parser.add_argument("command", choices=["up", "start", "down", "stop", "status", "reset", "logs"])
+    parser.add_argument("command", choices=["up", "start", "down", "stop", "status", "reset", "logs", "doctor"])
     parser.add_argument("servers", nargs="*", help=f"any of: {', '.join(servers())} (default: all)")
     parser.add_argument("--yes", action="store_true", help="reset: really delete the data")
     args = parser.parse_args(argv)
@@ -58,6 +58,12 @@ def main(argv=None) -> int:
             print("wiped: " + ", ".join(args.servers or servers()) + "; `./course services up` recreates them")
         elif args.command == "logs":
             show_logs(args.servers)
+        elif args.command == "doctor":
+            from course_project.services.doctor import examine, report
+
+            findings = examine()
+            print(report(findings))
+            return 0 if all(f.ok for f in findings) else 1
     except services.ServiceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

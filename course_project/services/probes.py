@@ -33,6 +33,13 @@ def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
 def _diagnose(server: Server, error: Exception) -> tuple:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     low = str(error).lower()
+    if "pg_hba.conf" in low:
+        return (f"pg_hba.conf refuses this connection ({text})",
+                "add a `host` line for 127.0.0.1/32 with scram-sha-256 to pg_hba.conf and reload "
+                "(SELECT pg_reload_conf()), or `./course services reset postgres`")
+    if "too many" in low or "connection slots are reserved" in low:
+        return (f"no connection slots left ({text})",
+                "close idle connections or use a pool (notebook 10); SELECT * FROM pg_stat_activity shows who holds them")
     if any(w in low for w in ("authentication failed", "access denied", "auth failed", "password")):
         return (f"login refused for user {server.user!r} ({text})",
                 f"make {server.password_var} in .env match the server, or `./course services reset {server.name}`")
