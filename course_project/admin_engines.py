@@ -1,4 +1,4 @@
-"""SQLAlchemy engines for lessons that create databases and users live (notebooks 02 and 03).
+"""Admin access for lessons that create databases, users and faults live (notebooks 02, 03, 05, 12, 13).
 
 The admin passwords come from .env and never appear in a cell or an output. Engines run in
 autocommit mode, since CREATE DATABASE cannot run inside a transaction.
@@ -23,3 +23,12 @@ def mariadb(database: str | None = None, user: str = "root", password: str | Non
                      password=password if password is not None else env("MARIADB_ROOT_PASSWORD"))
     return create_engine(url, isolation_level="AUTOCOMMIT",
                          connect_args={"connect_timeout": 3, "charset": "utf8mb4"})
+
+
+def postgres_connection(server: str = "postgres", dbname: str = "postgres"):
+    """A plain psycopg connection as the superuser, in autocommit (for pg_reload_conf(), roles, replay)."""
+    import psycopg
+
+    s = servers()[server]
+    return psycopg.connect(host=s.host, port=s.port, dbname=dbname, user="postgres",
+                           password=env("POSTGRES_SUPERUSER_PASSWORD"), autocommit=True, connect_timeout=3)

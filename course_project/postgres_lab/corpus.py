@@ -3,6 +3,7 @@ import json
 
 from django.db import connection, transaction
 
+from course_project import explain
 from course_project.env import PROJECT_ROOT
 from course_project.postgres_lab.models import Article, SearchDoc
 
@@ -33,15 +34,5 @@ def fill_search_docs(copies: int = 25) -> int:
 
 
 def plan(sql: str, params=()) -> list:
-    """EXPLAIN a query; return its plan nodes as short strings, costs left out."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        (root,) = cursor.fetchone()[0]
-    nodes, stack = [], [root["Plan"]]
-    while stack:
-        node = stack.pop(0)
-        index = f" on {node['Index Name']}" if "Index Name" in node else ""
-        relation = f" on {node['Relation Name']}" if "Relation Name" in node and not index else ""
-        nodes.append(node["Node Type"] + index + relation)
-        stack = node.get("Plans", []) + stack
-    return nodes
+    """EXPLAIN on the default database: plan nodes only."""
+    return explain.plan("default", sql, params)

@@ -26,18 +26,4 @@ def fill_events(alias: str) -> int:
         return cursor.fetchone()[0]
 
 
-def plan(alias: str, sql: str, params=()) -> list:
-    """EXPLAIN: PostgreSQL's plan nodes, or MariaDB's access type and key, without costs."""
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-            nodes, stack = [], [cursor.fetchone()[0][0]["Plan"]]
-            while stack:
-                node = stack.pop(0)
-                nodes.append(node["Node Type"] + (f" on {node['Index Name']}" if "Index Name" in node else ""))
-                stack = node.get("Plans", []) + stack
-            return nodes
-        cursor.execute("EXPLAIN " + sql, params)
-        columns = [c[0] for c in cursor.description]
-        return [f"type={row['type']} key={row['key']}" for row in (dict(zip(columns, r)) for r in cursor.fetchall())]
+from course_project.explain import plan  # noqa: E402,F401 (notebook 12 imports it from here)

@@ -1,11 +1,9 @@
 """Watching replication: who is the standby, how far behind it is, and pausing it on purpose."""
 import time
 
-import psycopg
 from django.db import connections
 
-from course_project.env import env
-from course_project.services.config import servers
+from course_project.admin_engines import postgres_connection
 
 
 def in_recovery(alias: str) -> bool:
@@ -37,9 +35,7 @@ def seconds_until_visible(model, number: str, timeout: float = 5.0) -> float:
 
 
 def _superuser_on_replica():
-    s = servers()["replica"]
-    return psycopg.connect(host=s.host, port=s.port, dbname="postgres", user="postgres",
-                           password=env("POSTGRES_SUPERUSER_PASSWORD"), autocommit=True, connect_timeout=3)
+    return postgres_connection(server="replica")
 
 
 def pause_replay():

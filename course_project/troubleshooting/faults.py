@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from course_project.env import env
+from course_project.admin_engines import postgres_connection
 from course_project.services.config import servers
 
 PG = servers()["postgres"]
@@ -21,8 +21,7 @@ def tool(*cmd, password: str | None = None, timeout: float = 15) -> str:
 
 
 def superuser():
-    return psycopg.connect(host=PG.host, port=PG.port, dbname="postgres", user="postgres",
-                           password=env("POSTGRES_SUPERUSER_PASSWORD"), autocommit=True, connect_timeout=3)
+    return postgres_connection()
 
 
 @contextmanager

@@ -1,4 +1,5 @@
 """Native PostgreSQL 15: the primary (initdb + init.sh) and its streaming replica (pg_basebackup -R)."""
+import re
 import shutil
 from pathlib import Path
 
@@ -113,6 +114,15 @@ class Replica(Postgres):
                   "-U", env("POSTGRES_REPLICATION_USER"), "-D", self.data, "-R", "-X", "stream",
                   "-c", "fast", "-C", "-S", self.slot],
                  user=USER, env={"PGPASSWORD": env("POSTGRES_REPLICATION_PASSWORD")}, what="pg_basebackup")
+
+    def write_conf(self):
+        super().write_conf()
+        # pg_basebackup -R wrote the primary's address into postgresql.auto.conf: keep its port current
+        auto = self.data / "postgresql.auto.conf"
+        if auto.exists():
+            port = servers()["postgres"].port
+            text = re.sub(r"(primary_conninfo = '.*?)\bport=\d+", rf"\g<1>port={port}", auto.read_text())
+            base.write_private(auto, text, USER)
 
     def provision(self):
         pass  # everything was copied from the primary

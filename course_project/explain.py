@@ -1,0 +1,21 @@
+"""EXPLAIN, reduced to what a lesson prints: plan steps without costs or timings."""
+from django.db import connections
+
+
+def plan(alias: str, sql: str, params=()) -> list:
+    """PostgreSQL: the plan's nodes ('Seq Scan on table', 'Bitmap Index Scan on index', ...);
+    MariaDB: 'type=... key=...' per table."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            nodes, stack = [], [cursor.fetchone()[0][0]["Plan"]]
+            while stack:
+                node = stack.pop(0)
+                target = node.get("Index Name") or node.get("Relation Name")
+                nodes.append(node["Node Type"] + (f" on {target}" if target else ""))
+                stack = node.get("Plans", []) + stack
+            return nodes
+        cursor.execute("EXPLAIN " + sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [f"type={row['type']} key={row['key']}" for row in (dict(zip(columns, r)) for r in cursor.fetchall())]
