@@ -1,9 +1,10 @@
 """Settings for the course's one Django project, read from the environment or .env.
 
-One alias per server the course uses. Lessons are apps; each app's AppConfig names the
+One alias per server the course uses. Lessons are apps (course_project/lessons); each app's AppConfig names the
 alias it lives on (`database = "..."`) and course_project.routers.LessonRouter keeps it there.
 """
 from course_project.env import PROJECT_ROOT, env
+from course_project.lessons import installed_apps
 from course_project.services.config import mongo_uri, servers, state_dir
 
 BASE_DIR = PROJECT_ROOT
@@ -25,21 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.postgres",
-    # One app per lesson, in course order (notebooks/NN_<topic>.ipynb).
-    "course_project.sqlitelab",
-    "course_project.postgres_lab",
-    "course_project.mysql_lab",
-    "course_project.multidb",
-    "course_project.analytics",
-    "course_project.replicas",
-    "course_project.mongo_pymongo",
-    "course_project.mongo_engine",
-    "course_project.mongo_orm",
-    "course_project.hybrid",
-    "course_project.pooling",
-    "course_project.migrations_lab",
-    "course_project.practices",
-    "course_project.troubleshooting",
+    *installed_apps(),  # one app per lesson, in course order (course_project/lessons)
 ]
 
 MIDDLEWARE = [
@@ -49,7 +36,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "course_project.replicas.routers.ReadYourWritesMiddleware",
+    "course_project.lessons.read_replicas.routers.ReadYourWritesMiddleware",
 ]
 
 TEMPLATES = [{
@@ -139,8 +126,8 @@ DATABASES = build_databases()
 
 # Lessons' own routers first; LessonRouter (app/model -> alias) decides whatever they leave open.
 DATABASE_ROUTERS = [
-    "course_project.multidb.routers.AnalyticsRouter",
-    "course_project.replicas.routers.PrimaryReplicaRouter",
+    "course_project.lessons.multiple_databases.routers.AnalyticsRouter",
+    "course_project.lessons.read_replicas.routers.PrimaryReplicaRouter",
     "django_mongodb_backend.routers.MongoRouter",  # embedded models get no collection
     "course_project.routers.LessonRouter",
 ]

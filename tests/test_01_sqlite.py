@@ -3,11 +3,11 @@ import sqlite3
 import pytest
 from django.db import connections
 
-from course_project.sqlitelab import solutions
-from course_project.sqlitelab.exercises import exercises
-from course_project.sqlitelab.files import fresh_database, tables
-from course_project.sqlitelab.locking import two_writers
-from course_project.sqlitelab.models import Note
+from course_project.lessons.sqlite import solutions
+from course_project.lessons.sqlite.exercises import exercises
+from course_project.lessons.sqlite.files import fresh_database, tables
+from course_project.lessons.sqlite.locking import two_writers
+from course_project.lessons.sqlite.models import Note
 
 pytestmark = pytest.mark.django_db(databases=["sqlite", "sqlite_wal"], transaction=True)
 

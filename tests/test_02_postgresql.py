@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import F
 from django.test.utils import isolate_apps
 
-from course_project.postgres_lab import solutions
-from course_project.postgres_lab.corpus import CORPUS, load_articles, plan
-from course_project.postgres_lab.exercises import exercises
-from course_project.postgres_lab.models import Article
+from course_project.lessons.postgresql import solutions
+from course_project.lessons.postgresql.corpus import CORPUS, load_articles, plan
+from course_project.lessons.postgresql.exercises import exercises
+from course_project.lessons.postgresql.models import Article
 
 pytestmark = pytest.mark.django_db(databases=["default"])
 
@@ -62,7 +62,7 @@ def test_the_gin_index_serves_tag_queries_on_a_big_table(corpus):
 
 
 def test_contrib_postgres_jsonfield_fails_the_checks():
-    with isolate_apps("course_project.postgres_lab"):
+    with isolate_apps("course_project.lessons.postgresql"):
         from django.contrib.postgres.fields import JSONField as OldJSONField
 
         class Old(models.Model):

@@ -7,10 +7,10 @@ import pytest
 from django.db import DataError, NotSupportedError, connections
 
 from course_project.env import PROJECT_ROOT
-from course_project.mysql_lab import solutions
-from course_project.mysql_lab.ddl import apply_failing_migration, drop_ledger
-from course_project.mysql_lab.exercises import exercises
-from course_project.mysql_lab.models import Customer
+from course_project.lessons.mysql_mariadb import solutions
+from course_project.lessons.mysql_mariadb.ddl import apply_failing_migration, drop_ledger
+from course_project.lessons.mysql_mariadb.exercises import exercises
+from course_project.lessons.mysql_mariadb.models import Customer
 
 pytestmark = pytest.mark.django_db(databases=["legacy", "default"], transaction=True)
 
@@ -61,7 +61,7 @@ def test_a_failed_migration_leaves_its_ddl_behind_only_on_mariadb(alias, left_be
 
 
 def test_pymysql_drives_django_in_its_own_process():
-    probe = subprocess.run([sys.executable, "-m", "course_project.mysql_lab.pymysql_probe"], cwd=PROJECT_ROOT,
+    probe = subprocess.run([sys.executable, "-m", "course_project.lessons.mysql_mariadb.pymysql_probe"], cwd=PROJECT_ROOT,
                            capture_output=True, text=True, timeout=60)
     assert probe.returncode == 0, probe.stderr
     answer = json.loads(probe.stdout)

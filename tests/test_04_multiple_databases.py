@@ -2,12 +2,12 @@
 from django.db import IntegrityError, connections, router, transaction
 from django.test import TestCase, TransactionTestCase
 
-from course_project.analytics.models import PageView, ReportNote
-from course_project.multidb import solutions
-from course_project.multidb.exercises import exercises
-from course_project.multidb.models import Author, Book, Contact, LegacyOrder
-from course_project.multidb.routers import AnalyticsRouter
-from course_project.multidb.transfers import copy_as_new, signup
+from course_project.lessons.multiple_databases.analytics.models import PageView, ReportNote
+from course_project.lessons.multiple_databases import solutions
+from course_project.lessons.multiple_databases.exercises import exercises
+from course_project.lessons.multiple_databases.models import Author, Book, Contact, LegacyOrder
+from course_project.lessons.multiple_databases.routers import AnalyticsRouter
+from course_project.lessons.multiple_databases.transfers import copy_as_new, signup
 
 
 class AnalyticsRouterUnitTests(TestCase):

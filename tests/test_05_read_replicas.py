@@ -7,10 +7,10 @@ from django.test import Client, RequestFactory, TestCase, TransactionTestCase
 from django.http import JsonResponse
 
 from course_project import services
-from course_project.replicas import routers
-from course_project.replicas.exercises import exercises
-from course_project.replicas.models import Order
-from course_project.replicas.routers import PrimaryReplicaRouter, ReadYourWritesMiddleware, request_scope
+from course_project.lessons.read_replicas import routers
+from course_project.lessons.read_replicas.exercises import exercises
+from course_project.lessons.read_replicas.models import Order
+from course_project.lessons.read_replicas.routers import PrimaryReplicaRouter, ReadYourWritesMiddleware, request_scope
 
 
 class RouterTests(TestCase):
@@ -21,7 +21,7 @@ class RouterTests(TestCase):
 
     def test_reads_replica_writes_primary_and_abstains_elsewhere(self):
         r = PrimaryReplicaRouter()
-        from course_project.multidb.models import Book
+        from course_project.lessons.multiple_databases.models import Book
 
         with request_scope():
             self.assertEqual(r.db_for_read(Order), "replica")
@@ -81,14 +81,10 @@ def test_the_real_replica_is_a_streaming_standby_that_refuses_writes():
 
     replica = services.probe(servers()["replica"])
     assert replica.ok and replica.version.endswith("standby")
-    s = servers()["replica"]
-    with psycopg.connect(host=s.host, port=s.port, dbname=s.database, user=s.user, password=s.password,
-                         connect_timeout=3, autocommit=True) as conn:
+    with servers()["replica"].connect() as conn:
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="read-only transaction"):
             conn.execute("CREATE TABLE should_not_exist (id int)")
-    p = servers()["postgres"]
-    with psycopg.connect(host=p.host, port=p.port, dbname=p.database, user=p.user, password=p.password,
-                         connect_timeout=3) as conn:
+    with servers()["postgres"].connect() as conn:
         state = conn.execute("SELECT state FROM pg_stat_replication").fetchone()
     assert state == ("streaming",)
 
@@ -108,7 +104,7 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down(restore_server
 
 @pytest.mark.django_db(databases=["default", "replica"], transaction=True)
 def test_solutions_pass_and_wrong_answers_fail():
-    from course_project.replicas import solutions  # asks the servers at import
+    from course_project.lessons.read_replicas import solutions  # asks the servers at import
 
     report = exercises.check(vars(solutions))
     assert report.all_passed, str(report)

@@ -2,10 +2,10 @@
 import pytest
 from django.test import Client
 
-from course_project.mongo_pymongo import solutions
-from course_project.mongo_pymongo.exercises import exercises
-from course_project.mongo_pymongo.posts import plan_stages, posts
-from course_project.mongo_pymongo.sample import reset_posts
+from course_project.lessons.mongodb_pymongo import solutions
+from course_project.lessons.mongodb_pymongo.exercises import exercises
+from course_project.lessons.mongodb_pymongo.posts import plan_stages, posts
+from course_project.lessons.mongodb_pymongo.sample import reset_posts
 
 
 @pytest.fixture

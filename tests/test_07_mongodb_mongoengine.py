@@ -3,10 +3,10 @@ import pytest
 from mongoengine.errors import InvalidQueryError, NotUniqueError
 from mongoengine.queryset.visitor import Q
 
-from course_project.mongo_engine import solutions
-from course_project.mongo_engine.documents import Author, BlogPost, Comment
-from course_project.mongo_engine.exercises import exercises
-from course_project.mongo_engine.sample import reset
+from course_project.lessons.mongodb_mongoengine import solutions
+from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment
+from course_project.lessons.mongodb_mongoengine.exercises import exercises
+from course_project.lessons.mongodb_mongoengine.sample import reset
 
 
 @pytest.fixture

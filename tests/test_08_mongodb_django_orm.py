@@ -5,10 +5,10 @@ import pytest
 from django.db import IntegrityError, connections, transaction
 from django_mongodb_backend import transaction as mongo_transaction
 
-from course_project.mongo_orm import solutions
-from course_project.mongo_orm.exercises import exercises
-from course_project.mongo_orm.legacy import declared_requirements, run_legacy_project
-from course_project.mongo_orm.models import Address, Author, Blog, Comment, Entry
+from course_project.lessons.mongodb_django_orm import solutions
+from course_project.lessons.mongodb_django_orm.exercises import exercises
+from course_project.lessons.mongodb_django_orm.legacy import declared_requirements, run_legacy_project
+from course_project.lessons.mongodb_django_orm.models import Address, Author, Blog, Comment, Entry
 
 pytestmark = pytest.mark.django_db(databases=["mongodb"])
 WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -72,7 +72,7 @@ def test_djongo_pins_and_its_legacy_project_run_against_the_same_server():
         assert report["unique violation raises"] == "django.db.utils.DatabaseError"
         assert report["is IntegrityError"] is False
     finally:
-        from course_project.mongo import client
-        from course_project.mongo_orm.legacy import DATABASE
+        from course_project.runtime.mongo import client
+        from course_project.lessons.mongodb_django_orm.legacy import DATABASE
 
         client().drop_database(DATABASE)

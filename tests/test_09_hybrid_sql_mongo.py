@@ -4,13 +4,13 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from course_project import services
-from course_project.hybrid import solutions
-from course_project.hybrid.concurrency import atomic_views, naive_views
-from course_project.hybrid.documents import ALL, ProductAnalytics, UserActivity
-from course_project.hybrid.exercises import exercises
-from course_project.hybrid.models import Product
-from course_project.hybrid.tracking import purge_orphans
-from course_project.mongo import connect_mongoengine
+from course_project.lessons.hybrid_sql_mongo import solutions
+from course_project.lessons.hybrid_sql_mongo.concurrency import atomic_views, naive_views
+from course_project.lessons.hybrid_sql_mongo.documents import ALL, ProductAnalytics, UserActivity
+from course_project.lessons.hybrid_sql_mongo.exercises import exercises
+from course_project.lessons.hybrid_sql_mongo.models import Product
+from course_project.lessons.hybrid_sql_mongo.tracking import purge_orphans
+from course_project.runtime.mongo import connect_mongoengine
 
 pytestmark = pytest.mark.django_db(databases=["default"])
 

@@ -3,10 +3,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import ProgrammingError, connections
 
-from course_project.pooling import solutions
-from course_project.pooling.exercises import exercises
-from course_project.pooling.measure import per_query_raw, server_processes, stop_server
-from course_project.pooling.modes import add_alias, register_all
+from course_project.lessons.connection_pooling import solutions
+from course_project.lessons.connection_pooling.exercises import exercises
+from course_project.lessons.connection_pooling.measure import per_query_raw, server_processes, stop_server
+from course_project.lessons.connection_pooling.modes import add_alias, register_all
 
 
 @pytest.fixture(autouse=True)

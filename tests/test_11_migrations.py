@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from course_project.migrations_lab import solutions
-from course_project.migrations_lab.exercises import exercises
-from course_project.migrations_lab.throwaway import ThrowawayApp
+from course_project.lessons.migrations import solutions
+from course_project.lessons.migrations.exercises import exercises
+from course_project.lessons.migrations.throwaway import ThrowawayApp
 
 
 def columns():

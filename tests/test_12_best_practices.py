@@ -2,10 +2,10 @@
 import pytest
 from django.db import connections
 
-from course_project.practices import solutions
-from course_project.practices.data import fill_events, plan
-from course_project.practices.exercises import exercises
-from course_project.practices.models import Player, Team
+from course_project.lessons.best_practices import solutions
+from course_project.lessons.best_practices.data import fill_events, plan
+from course_project.lessons.best_practices.exercises import exercises
+from course_project.lessons.best_practices.models import Player, Team
 
 pytestmark = pytest.mark.django_db(databases=["default", "legacy"])
 
@@ -42,7 +42,7 @@ def test_parameters_defeat_injection(players):
 def test_an_index_changes_the_plan(alias, used):
     from django.db import models
 
-    from course_project.practices.models import Event
+    from course_project.lessons.best_practices.models import Event
 
     fill_events(alias)
     index = models.Index(fields=["user_id"], name="practices_event_user_id_test_idx")

@@ -6,14 +6,14 @@ import pytest
 
 from course_project import services
 from course_project.env import PROJECT_ROOT, env
-from course_project.migrations_lab.throwaway import ThrowawayApp
-from course_project.troubleshooting import solutions
-from course_project.troubleshooting.exercises import exercises
-from course_project.troubleshooting.faults import PG, pg_hba_rule, throwaway_role, try_connect
+from course_project.lessons.migrations.throwaway import ThrowawayApp
+from course_project.lessons.troubleshooting import solutions
+from course_project.lessons.troubleshooting.exercises import exercises
+from course_project.lessons.troubleshooting.faults import PG, pg_hba_rule, throwaway_role, try_connect
 
 
 def doctor():
-    return subprocess.run([sys.executable, "-m", "course_project.services", "doctor"], cwd=PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "course_tools", "services", "doctor"], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -44,11 +44,9 @@ def test_pg_hba_reject_rule_is_diagnosed_and_restored():
 
 
 def test_connection_limit_per_role():
-    import psycopg
 
     with throwaway_role("course_tmp_test_limited", connection_limit=1) as password:
-        with psycopg.connect(host=PG.host, port=PG.port, dbname=PG.database, user="course_tmp_test_limited",
-                             password=password, connect_timeout=3):
+        with PG.connect(user="course_tmp_test_limited", password=password):
             assert "too many connections" in try_connect("course_tmp_test_limited", password)
 
 

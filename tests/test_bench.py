@@ -11,7 +11,7 @@ from course_project.env import PROJECT_ROOT
 @pytest.mark.timeout(180)
 def test_quick_benchmark_writes_every_section(tmp_path):
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, "-m", "course_project.bench", "--quick", "--out", str(out)],
+    result = subprocess.run([sys.executable, "-m", "course_tools", "bench", "--quick", "--out", str(out)],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=170)
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(out.read_text())

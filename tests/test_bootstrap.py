@@ -4,8 +4,9 @@ import sys
 
 import pytest
 
-from course_project.bootstrap import ServersUnavailable, require, setup
+from course_project.runtime.bootstrap import ServersUnavailable, require, setup
 from course_project.env import PROJECT_ROOT
+from course_project.services import ServiceError
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
@@ -52,5 +53,5 @@ def test_a_stopped_server_is_one_clear_message(restore_servers):
 
 
 def test_unknown_server_name_is_refused():
-    with pytest.raises(ValueError, match="unknown server"):
+    with pytest.raises(ServiceError, match="unknown server"):
         setup("oracle")

@@ -1,6 +1,6 @@
 """End to end, the way a learner meets the course: JupyterLab in a real (headless) Chromium.
 
-JupyterLab starts through the same code path as `./course lab` (course_project.lab), on loopback
+JupyterLab starts through the same code path as `./course lab` (course_tools.lab), on loopback
 with a random token. Playwright drives Debian's /usr/bin/chromium (no browser download), runs the
 bootstrap and server-status cells of 00_start_here.ipynb, and checks their fresh outputs.
 The screenshot is saved to var/artifacts/jupyterlab.png.
@@ -42,7 +42,7 @@ def lab(tmp_path_factory):
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
     log = open(tmp / "lab.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "course_project.lab", "--no-browser", f"--ServerApp.port={port}",
+    proc = subprocess.Popen([sys.executable, "-m", "course_tools", "lab", "--no-browser", f"--ServerApp.port={port}",
                              "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -3,18 +3,18 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 
 from course_project import services
 from course_project.env import PROJECT_ROOT
-from course_project.services.__main__ import status_table
-from course_project.services.config import Server, servers
-from course_project.services.probes import probe
+from course_project.services.config import servers
+from course_project.services.probes import probe, status_table
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "course_project.services", *args], cwd=PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "course_tools", "services", *args], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -60,7 +60,7 @@ def test_down_then_up_one_server(restore_servers):
 
 @pytest.mark.timeout(15)
 def test_a_closed_port_is_diagnosed_quickly():
-    dead = Server("postgres", "PostgreSQL primary", "postgres", free_port(), "course", "course", "POSTGRES_PASSWORD")
+    dead = replace(servers()["postgres"], port=free_port())
     start = time.monotonic()
     result = probe(dead)
     assert not result.ok
@@ -74,7 +74,7 @@ def test_a_wrong_password_is_named(monkeypatch):
     monkeypatch.setenv("COURSE_WRONG_PASSWORD", "not-the-password")
     for name in ("postgres", "mariadb", "mongodb"):
         s = servers()[name]
-        wrong = Server(s.name, s.title, s.kind, s.port, s.database, s.user, "COURSE_WRONG_PASSWORD")
+        wrong = replace(s, password_var="COURSE_WRONG_PASSWORD")
         result = probe(wrong)
         assert not result.ok, name
         assert "login refused" in result.problem, (name, result.problem)
@@ -88,7 +88,7 @@ def test_another_program_on_the_port_is_diagnosed():
         listener.listen()
         port = listener.getsockname()[1]
         s = servers()["mariadb"]
-        impostor = Server(s.name, s.title, s.kind, port, s.database, s.user, s.password_var)
+        impostor = replace(s, port=port)
         result = probe(impostor)
     assert not result.ok
     assert "something answers on that port" in result.problem

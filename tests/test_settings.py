@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connections
 
 from course_project.env import ENV_FILE, PROJECT_ROOT, env
-from course_project.masking import mask
+from course_project.runtime.masking import mask
 from course_project.services.config import servers
 
 ALIASES = {"default", "sqlite", "sqlite_wal", "analytics", "replica", "bouncer", "legacy", "mongodb"}

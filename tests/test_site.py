@@ -1,6 +1,6 @@
 """The static site: every notebook rendered with its stored outputs, navigation, no broken links."""
-from course_project.course_map import LESSONS
-from course_project.site import broken_links, build
+from course_project.lessons import LESSONS
+from course_tools.site import broken_links, build
 
 
 def test_site_builds_with_navigation_and_no_broken_links(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from course_project import services
 from course_project.env import PROJECT_ROOT
-from course_project.workshop import check
+from course_tools.workshop import check
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
@@ -55,14 +55,14 @@ def test_reset_rebuilds_an_isolated_stack_from_scratch(tmp_path):
     run = lambda *args: subprocess.run([sys.executable, "-m", *args], cwd=PROJECT_ROOT, env=env,  # noqa: E731
                                        capture_output=True, text=True, timeout=150)
     try:
-        result = run("course_project.workshop", "reset")
+        result = run("course_tools", "workshop", "reset")
         assert result.returncode == 0, result.stderr[-2000:]
         assert "back to their starting state" in result.stdout
-        status = run("course_project.services", "status")
+        status = run("course_tools", "services", "status")
         assert status.returncode == 0, status.stdout
         assert (tmp_path / "sqlite" / "course.sqlite3").exists()
     finally:
-        run("course_project.services", "down")
+        run("course_tools", "services", "down")
         shutil.rmtree(tmp_path, ignore_errors=True)
 
 
@@ -71,7 +71,7 @@ def test_preflight_names_a_taken_port_and_its_fix():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "course_project/preflight.py"], cwd=PROJECT_ROOT,
+        result = subprocess.run([sys.executable, "-m", "course_tools", "preflight"], cwd=PROJECT_ROOT,
                                 env={**os.environ, "MONGO_PORT": str(port)}, capture_output=True, text=True)
     assert result.returncode == 1
     assert f"[!!] port {port} (MONGO_PORT) in use" in result.stdout

@@ -1,12 +1,12 @@
 """Start, stop and inspect the course's servers, with Docker compose or natively.
 
-    python -m course_project.services up|down|status|reset|logs [SERVER ...]
+    ./course services up|down|status|reset|logs|doctor [SERVER ...]
 
-(`./course services ...` is the same command.) The backend is compose when a Docker
+The backend is compose when a Docker
 engine answers, otherwise native; COURSE_SERVICES=compose|native forces one.
 """
 from course_project.env import env
-from course_project.services.config import servers
+from course_project.services.config import select, servers
 from course_project.services.errors import ServiceError
 from course_project.services.probes import Probe, probe
 
@@ -23,17 +23,10 @@ def backend() -> str:
 
 
 def _select(names) -> list:
-    known = servers()
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise ServiceError(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    chosen = list(names or known)
-    # start what a server needs first (the replica and pgBouncer need the primary)
-    for name in list(chosen):
-        for need in known[name].needs:
-            if need not in chosen:
-                chosen.insert(0, need)
-    return [n for n in known if n in chosen]
+    """Names in start order, with what each needs first (the replica and pgBouncer need the primary)."""
+    chosen = {s.name for s in select(names)}
+    chosen |= {need for s in select(names) for need in s.needs}
+    return [s.name for s in select(sorted(chosen))]
 
 
 def up(*names, quiet=False):

@@ -13,9 +13,8 @@ def release(dbname: str) -> bool:
     """KILL then RESUME `dbname` on pgBouncer; False if pgBouncer does not know it or is down."""
     s = servers()["pgbouncer"]
     try:
-        with psycopg.connect(host=s.host, port=s.port, dbname="pgbouncer", user=env("PGBOUNCER_AUTH_USER"),
-                             password=env("PGBOUNCER_AUTH_PASSWORD"), connect_timeout=3,
-                             autocommit=True, prepare_threshold=None) as admin:
+        with s.connect(database="pgbouncer", user=env("PGBOUNCER_AUTH_USER"),
+                       password=env("PGBOUNCER_AUTH_PASSWORD")) as admin:
             admin.execute(f'KILL "{dbname}"')
             admin.execute(f'RESUME "{dbname}"')
         return True

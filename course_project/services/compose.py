@@ -1,7 +1,7 @@
 """The compose backend: the same servers as Docker containers (docker-compose.yml)."""
 import subprocess
 
-from course_project.docker_engine import engine_answers  # noqa: F401 (services.backend() uses it)
+from course_project.services.docker_engine import engine_answers  # noqa: F401 (services.backend() uses it)
 from course_project.env import ENV_FILE
 from course_project.services.config import COMPOSE_FILE
 from course_project.services.errors import ServiceError

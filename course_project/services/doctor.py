@@ -15,11 +15,7 @@ class Finding:
 
 def connection_usage() -> Finding:
     """How full PostgreSQL's connection slots are (a pool or pgBouncer helps when they run out)."""
-    import psycopg
-
-    s = servers()["postgres"]
-    with psycopg.connect(host=s.host, port=s.port, dbname=s.database, user=s.user, password=s.password,
-                         connect_timeout=3) as conn:
+    with servers()["postgres"].connect() as conn:
         used = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'").fetchone()[0]
         limit = int(conn.execute("SHOW max_connections").fetchone()[0])
     ok = used < 0.9 * limit

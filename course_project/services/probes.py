@@ -53,11 +53,7 @@ def _diagnose(server: Server, error: Exception) -> tuple:
 
 
 def _postgres(server: Server) -> str:
-    import psycopg
-
-    with psycopg.connect(host=server.host, port=server.port, dbname=server.database, user=server.user,
-                         password=server.password, connect_timeout=TIMEOUT, autocommit=True,
-                         prepare_threshold=None) as conn:
+    with server.connect(timeout=TIMEOUT) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0].split()[0]
         standby = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
     if server.name == "replica" and not standby:
@@ -66,10 +62,7 @@ def _postgres(server: Server) -> str:
 
 
 def _mariadb(server: Server) -> str:
-    import MySQLdb
-
-    conn = MySQLdb.connect(host=server.host, port=server.port, user=server.user, password=server.password,
-                           database=server.database, connect_timeout=TIMEOUT)
+    conn = server.connect(timeout=TIMEOUT)
     try:
         cur = conn.cursor()
         cur.execute("SELECT VERSION()")
@@ -79,12 +72,7 @@ def _mariadb(server: Server) -> str:
 
 
 def _mongodb(server: Server) -> str:
-    from pymongo import MongoClient
-
-    from course_project.services.config import mongo_uri
-
-    client = MongoClient(mongo_uri(database=server.database, server=server),
-                         serverSelectionTimeoutMS=TIMEOUT * 1000, connectTimeoutMS=TIMEOUT * 1000)
+    client = server.connect(timeout=TIMEOUT)
     try:
         client[server.database].command("ping")
         return "MongoDB-compatible " + client.server_info().get("version", "?")
@@ -101,3 +89,15 @@ def probe(server: Server) -> Probe:
     except Exception as error:  # every failure becomes a diagnosis
         problem, fix = _diagnose(server, error)
         return Probe(server, False, problem=problem, fix=fix)
+
+
+def status_table(results, backend: str | None = None) -> str:
+    """One row per server; the version comes last so that its length never shifts other columns."""
+    rows = [("server", "address") + (("backend",) if backend else ()) + ("state", "version")]
+    for r in results:
+        rows.append((r.server.name, r.server.address) + ((backend,) if backend else ())
+                    + ("up" if r.ok else "DOWN", r.version or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    problems = [f"  {r.server.name}: {r.problem}. Fix: {r.fix}" for r in results if not r.ok]
+    return "\n".join(lines + (["", "Problems:"] + problems if problems else []))

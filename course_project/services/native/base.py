@@ -1,4 +1,8 @@
-"""Shared plumbing for the native backend: paths, users, processes and bounded waits."""
+"""What every native server shares: the base class, paths, users, processes and bounded waits.
+
+Like Django's db/backends/base/, NativeServer carries the behaviour common to every vendor
+(its folder, its PID, stop and wipe); each vendor's module adds how it is created and started.
+"""
 import hashlib
 import os
 import shutil
@@ -7,11 +11,46 @@ import subprocess
 import time
 from pathlib import Path
 
-from course_project.services.config import state_dir
+from course_project.services.config import servers, state_dir
 from course_project.services.errors import ServiceError
 from course_project.services.probes import port_open
 
 IS_ROOT = os.geteuid() == 0
+
+
+def os_user(name: str) -> str | None:
+    """The unprivileged user a server runs as when root starts it (they refuse to run as root)."""
+    return name if IS_ROOT else None
+
+
+class NativeServer:
+    name = ""              # the server's name in services.config.servers()
+    user = None            # OS user that owns its files and runs it (root only)
+    dir_mode = 0o700
+    log_name = "server.log"
+    pid_name = "server.pid"
+    stop_signal = signal.SIGTERM
+
+    def __init__(self):
+        self.server = servers()[self.name]
+        self.dir = owned_dir(home() / self.name, self.user, self.dir_mode)
+        self.log = self.dir / self.log_name
+        self.pidfile = self.dir / self.pid_name
+
+    def running(self) -> int | None:
+        """The server's PID if it is alive."""
+        return read_pid(self.pidfile)
+
+    def start(self):
+        """Create the server on first use, then start it and wait until it answers. Idempotent."""
+        raise NotImplementedError
+
+    def stop(self):
+        stop_pid(self.running(), self.stop_signal, what=self.server.title)
+
+    def wipe(self):
+        """Delete the server's data, config and logs (stop it first)."""
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def home() -> Path:

@@ -2,30 +2,27 @@
 import shutil
 
 from course_project.env import env
-from course_project.services.config import HERE, servers
+from course_project.services.config import HERE
 from course_project.services.native import base
 
-USER = "mysql" if base.IS_ROOT else None
 
 
-class MariaDB:
+class MariaDB(base.NativeServer):
     name = "mariadb"
+    user = base.os_user("mysql")
+    dir_mode = 0o750
+    log_name = "error.log"
+    pid_name = "mariadbd.pid"
 
     def __init__(self):
-        self.server = servers()[self.name]
-        self.dir = base.owned_dir(base.home() / self.name, USER, 0o750)
+        super().__init__()
         self.data = self.dir / "data"
-        self.log = self.dir / "error.log"
-        self.pidfile = self.dir / "mariadbd.pid"
         self.socket = self.dir / "mariadb.sock"
         self.cnf = self.dir / "my.cnf"
 
-    def running(self):
-        return base.read_pid(self.pidfile)
-
     def write_config(self):
         s = self.server
-        user_line = f"user = {USER}\n" if USER else ""
+        user_line = f"user = {self.user}\n" if self.user else ""
         self.cnf.write_text(
             f"[mariadbd]\ndatadir = {self.data}\nport = {s.port}\nbind-address = {s.host}\n"
             f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\n{user_line}"
@@ -42,7 +39,7 @@ class MariaDB:
         if fresh:
             base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
                       "--auth-root-authentication-method=normal", "--skip-test-db"]
-                     + ([f"--user={USER}"] if USER else []), what="mariadb-install-db")
+                     + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db")
         if self.running():
             return
         base.ensure_port_free(self.server)
@@ -69,12 +66,6 @@ class MariaDB:
         base.run(["bash", HERE / "mariadb" / "init.sh"], what="provisioning MariaDB (init.sh)",
                  env={"MARIADB_CLIENT": f"mariadb --defaults-file={root_cnf}",
                       **{k: env(k) for k in ("MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD")}})
-
-    def stop(self):
-        base.stop_pid(self.running(), what="MariaDB")
-
-    def wipe(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _ok(cmd) -> bool:

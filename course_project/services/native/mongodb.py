@@ -9,23 +9,19 @@ import sys
 from pathlib import Path
 
 from course_project.env import env
-from course_project.services.config import HERE, servers
+from course_project.services.config import HERE
 from course_project.services.native import base
 from course_project.services.probes import probe
 
 
-class MongoDB:
+class MongoDB(base.NativeServer):
     name = "mongodb"
+    log_name = "secantusd.log"
+    pid_name = "secantusd.pid"
 
     def __init__(self):
-        self.server = servers()[self.name]
-        self.dir = base.owned_dir(base.home() / self.name, None)
+        super().__init__()
         self.data = self.dir / "data"
-        self.log = self.dir / "secantusd.log"
-        self.pidfile = self.dir / "secantusd.pid"
-
-    def running(self):
-        return base.read_pid(self.pidfile)
 
     def _spawn(self, *flags):
         exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent))
@@ -61,12 +57,6 @@ class MongoDB:
             shutil.rmtree(self.data, ignore_errors=True)
             raise
         base.stop_pid(pid, what="MongoDB")
-
-    def stop(self):
-        base.stop_pid(self.running(), what="MongoDB")
-
-    def wipe(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def app_roles() -> list:

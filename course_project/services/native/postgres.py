@@ -1,22 +1,34 @@
-"""Native PostgreSQL 15: the primary (initdb + init.sh) and its streaming replica (pg_basebackup -R)."""
+"""Native PostgreSQL (15 or newer): the primary (initdb + init.sh) and its streaming replica (pg_basebackup -R)."""
 import re
 import shutil
 from pathlib import Path
 
 from course_project.env import env
 from course_project.services.config import HERE, servers
+from course_project.services.errors import ServiceError
 from course_project.services.native import base
 
-PG_BIN = env("PG_BIN", default="/usr/lib/postgresql/15/bin")
-USER = "postgres" if base.IS_ROOT else None
+MIN_VERSION = 15
+
+
+def bin_dir() -> str:
+    """The newest PostgreSQL server on this machine (Debian/Ubuntu keep each major in its own folder)."""
+    if env("PG_BIN", default=""):
+        return env("PG_BIN")
+    majors = sorted(int(p.parent.parent.name) for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")
+                    if p.parent.parent.name.isdigit())
+    if majors and majors[-1] < MIN_VERSION:
+        raise ServiceError(f"PostgreSQL {majors[-1]} is installed; the course needs {MIN_VERSION} or newer. "
+                           f"Install a newer `postgresql` package, or use Docker (COURSE_SERVICES=compose).")
+    return f"/usr/lib/postgresql/{majors[-1]}/bin" if majors else ""
 
 
 def pg(tool: str) -> str:
-    return base.find_binary(tool, PG_BIN)
+    return base.find_binary(tool, *filter(None, [bin_dir()]))
 
 
 def socket_dir() -> Path:
-    return base.owned_dir(base.home() / "run", USER, 0o755)
+    return base.owned_dir(base.home() / "run", base.os_user("postgres"), 0o755)
 
 
 def course_env() -> dict:
@@ -32,30 +44,27 @@ def course_env() -> dict:
     }
 
 
-class Postgres:
+class Postgres(base.NativeServer):
     name = "postgres"
+    user = base.os_user("postgres")
 
     def __init__(self):
-        self.server = servers()[self.name]
-        self.dir = base.owned_dir(base.home() / self.name, USER)
+        super().__init__()
         self.data = self.dir / "data"
-        self.log = self.dir / "server.log"
-
-    def running(self):
-        return base.read_pid(self.data / "postmaster.pid")
+        self.pidfile = self.data / "postmaster.pid"
 
     def write_conf(self):
         shared = (HERE / "postgres" / "course.conf").read_text()
         local = (f"port = {self.server.port}\nlisten_addresses = '{self.server.host}'\n"
                  f"unix_socket_directories = '{socket_dir()}'\n")
-        base.write_private(self.data / "course.conf", shared + local, USER)
+        base.write_private(self.data / "course.conf", shared + local, self.user)
 
     def create(self):
-        pwfile = base.write_private(self.dir / "superuser.pw", env("POSTGRES_SUPERUSER_PASSWORD") + "\n", USER)
+        pwfile = base.write_private(self.dir / "superuser.pw", env("POSTGRES_SUPERUSER_PASSWORD") + "\n", self.user)
         try:
             base.run([pg("initdb"), "-D", self.data, "-U", "postgres", f"--pwfile={pwfile}", "-E", "UTF8",
                       "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256", "-N"],
-                     user=USER, what="initdb")
+                     user=self.user, what="initdb")
         finally:
             pwfile.unlink(missing_ok=True)
         with open(self.data / "postgresql.conf", "a") as conf:
@@ -69,9 +78,8 @@ class Postgres:
         if self.running():
             return
         base.ensure_port_free(self.server)
-        base.owned_dir(self.log.parent, USER)
         base.run([pg("pg_ctl"), "-D", self.data, "-l", self.log, "-w", "-t", "30", "start"],
-                 user=USER, what=f"starting {self.server.title}")
+                 user=self.user, what=f"starting {self.server.title}")
         if fresh:
             self.provision()
 
@@ -87,16 +95,13 @@ class Postgres:
 
     def superuser_sql(self, sql: str, db: str = "postgres") -> str:
         """Run SQL as the superuser over the private unix socket (services only)."""
-        return base.run(["psql", "-h", socket_dir(), "-p", self.server.port, "-U", "postgres", "-d", db,
+        return base.run([pg("psql"), "-h", socket_dir(), "-p", self.server.port, "-U", "postgres", "-d", db,
                          "-v", "ON_ERROR_STOP=1", "-Atqc", sql], what="psql")
 
     def stop(self):
         if self.running():
             base.run([pg("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "30", "stop"],
-                     user=USER, what=f"stopping {self.server.title}")
-
-    def wipe(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+                     user=self.user, what=f"stopping {self.server.title}")
 
 
 class Replica(Postgres):
@@ -113,7 +118,7 @@ class Replica(Postgres):
         base.run([pg("pg_basebackup"), "-h", primary.server.host, "-p", primary.server.port,
                   "-U", env("POSTGRES_REPLICATION_USER"), "-D", self.data, "-R", "-X", "stream",
                   "-c", "fast", "-C", "-S", self.slot],
-                 user=USER, env={"PGPASSWORD": env("POSTGRES_REPLICATION_PASSWORD")}, what="pg_basebackup")
+                 user=self.user, env={"PGPASSWORD": env("POSTGRES_REPLICATION_PASSWORD")}, what="pg_basebackup")
 
     def write_conf(self):
         super().write_conf()
@@ -122,7 +127,7 @@ class Replica(Postgres):
         if auto.exists():
             port = servers()["postgres"].port
             text = re.sub(r"(primary_conninfo = '.*?)\bport=\d+", rf"\g<1>port={port}", auto.read_text())
-            base.write_private(auto, text, USER)
+            base.write_private(auto, text, self.user)
 
     def provision(self):
         pass  # everything was copied from the primary

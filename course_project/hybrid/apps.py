@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class HybridConfig(AppConfig):
-    """Notebook 09_hybrid_sql_mongo: products in PostgreSQL, analytics in MongoDB."""
-
-    name = "course_project.hybrid"
-    label = "hybrid"
-    database = "default"

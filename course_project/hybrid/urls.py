@@ -1,5 +1,0 @@
-from django.urls import path
-
-from course_project.hybrid import views
-
-urlpatterns = [path("products/<int:product_id>/", views.track_product_view, name="product-detail")]

@@ -1,0 +1,69 @@
+"""Many page views at once, in threads: get-then-create versus one atomic upsert."""
+import threading
+
+from mongoengine.errors import NotUniqueError
+from pymongo.errors import DuplicateKeyError
+
+from course_project.lessons.hybrid_sql_mongo.documents import NaiveProductAnalytics, ProductAnalytics
+
+
+def count_view(product_id: int):
+    """$inc with upsert, backed by the unique index. Two first views racing to insert the
+    document: one wins, the other gets a duplicate-key error (nothing written) and retries,
+    which is then a plain update."""
+    for _ in range(5):
+        try:
+            ProductAnalytics.objects(product_id=product_id).update_one(upsert=True, inc__views=1)
+            return
+        except (NotUniqueError, DuplicateKeyError):
+            continue
+    raise RuntimeError(f"could not count a view of product {product_id}")
+
+
+def _run(threads: int, work):
+    barrier = threading.Barrier(threads)
+    errors = []
+
+    def target():
+        try:
+            work(barrier)
+        except Exception as error:  # collected, reported by the caller
+            errors.append(error)
+
+    pool = [threading.Thread(target=target) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=60)
+    if errors:
+        raise errors[0]
+
+
+def naive_views(product_id: int, threads: int = 8) -> dict:
+    """The syllabus's shape: look the document up, create it if missing, then count. The barrier
+    makes every thread look before any creates, as simultaneous first requests do."""
+    NaiveProductAnalytics.objects(product_id=product_id).delete()
+
+    def work(barrier):
+        found = NaiveProductAnalytics.objects(product_id=product_id).first()
+        barrier.wait()
+        if found is None:
+            found = NaiveProductAnalytics(product_id=product_id).save()
+        found.update(inc__views=1)
+
+    _run(threads, work)
+    docs = NaiveProductAnalytics.objects(product_id=product_id)
+    return {"documents": docs.count(), "views": sum(d.views for d in docs)}
+
+
+def atomic_views(product_id: int, threads: int = 8, per_thread: int = 25) -> dict:
+    ProductAnalytics.objects(product_id=product_id).delete()
+
+    def work(barrier):
+        barrier.wait()
+        for _ in range(per_thread):
+            count_view(product_id)
+
+    _run(threads, work)
+    docs = ProductAnalytics.objects(product_id=product_id)
+    return {"documents": docs.count(), "views": sum(d.views for d in docs)}

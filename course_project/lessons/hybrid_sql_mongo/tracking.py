@@ -1,0 +1,51 @@
+"""Recording views in MongoDB without letting MongoDB take the product page down."""
+import logging
+
+import pymongo
+from pymongo.errors import PyMongoError
+
+from course_project.lessons.hybrid_sql_mongo.concurrency import count_view
+from course_project.lessons.hybrid_sql_mongo.documents import Activity, ProductAnalytics, UserActivity
+from course_project.runtime.mongo import connect_mongoengine
+
+log = logging.getLogger("course_project.lessons.hybrid_sql_mongo")
+ANALYTICS_BUDGET = 1.0  # seconds a page view may spend on analytics (pymongo's client-side timeout)
+
+
+def record_view(product, user) -> int | None:
+    """Count the view (atomic upsert) and log the user's activity; None if MongoDB is unavailable."""
+    connect_mongoengine()
+    try:
+        with pymongo.timeout(ANALYTICS_BUDGET):
+            count_view(product.pk)
+            views = ProductAnalytics.objects(product_id=product.pk).scalar("views").first()
+            if user.is_authenticated:
+                activity = Activity(action="view_product",
+                                    metadata={"product_id": product.pk, "product_name": product.name})
+                UserActivity.objects(user_id=user.pk).update_one(upsert=True, push__activities=activity)
+        return views
+    except PyMongoError as error:
+        log.warning("analytics unavailable, view of product %s not counted: %s", product.pk,
+                    type(error).__name__)
+        return None
+
+
+def purge_orphans() -> int:
+    """The periodic job: delete analytics whose product no longer exists in PostgreSQL."""
+    from course_project.lessons.hybrid_sql_mongo.models import Product
+
+    connect_mongoengine()
+    tracked = set(ProductAnalytics.objects.distinct("product_id"))
+    existing = set(Product.objects.filter(pk__in=tracked).values_list("pk", flat=True))
+    orphans = sorted(tracked - existing)
+    return ProductAnalytics.objects(product_id__in=orphans).delete() if orphans else 0
+
+
+def delete_analytics_of(sender, instance, **kwargs):
+    """A post_delete receiver: clean up right away (purge_orphans still catches what it misses)."""
+    connect_mongoengine()
+    try:
+        with pymongo.timeout(ANALYTICS_BUDGET):
+            ProductAnalytics.objects(product_id=instance.pk).delete()
+    except PyMongoError as error:
+        log.warning("could not delete analytics of product %s: %s", instance.pk, type(error).__name__)

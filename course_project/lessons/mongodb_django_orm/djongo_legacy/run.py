@@ -1,0 +1,53 @@
+"""Run the syllabus's djongo models against the course's MongoDB server; print one JSON report.
+
+    DJONGO_MONGO_URI=... DJONGO_DB=... .venv-djongo/bin/python run.py
+
+Called by notebook 08 (course_project/lessons/mongodb_django_orm/legacy.py) from this folder.
+"""
+import io
+import json
+import os
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legacy_settings")
+import django  # noqa: E402
+
+django.setup()
+import pymongo  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import DatabaseError, IntegrityError, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+
+from blogapp.models import Author, Blog, Entry  # noqa: E402
+
+report = {"django": django.get_version(), "pymongo": pymongo.version}
+notices = io.StringIO()
+with redirect_stdout(notices), redirect_stderr(notices):  # djongo prints a notice per unsupported SQL feature
+    call_command("migrate", verbosity=0, interactive=False)
+report["migrate"] = "ok"
+
+Entry.objects.all().delete()
+Author.objects.all().delete()
+Blog.objects.all().delete()
+engines = Blog.objects.create(name="Engines", tagline="Analytical")
+notes = Blog.objects.create(name="Notes", tagline="Short ones")
+ada = Author.objects.create(name="Ada", email="ada@example.com")
+grace = Author.objects.create(name="Grace", email="grace@example.com")
+for blog, headline, authors in [(engines, "Bernoulli numbers", [ada]), (engines, "Looms", [ada, grace]),
+                                (notes, "Compilers", [grace])]:
+    Entry.objects.create(blog=blog, headline=headline, body_text="...").authors.set(authors)
+
+report["entries"] = Entry.objects.count()
+report["join: entries in blog 'Engines'"] = Entry.objects.filter(blog__name="Engines").count()
+report["many-to-many: entries by Ada"] = sorted(Entry.objects.filter(authors__name="Ada")
+                                                .values_list("headline", flat=True))
+report["annotate: entries per blog"] = sorted(Blog.objects.annotate(n=Count("entry")).values_list("name", "n"))
+try:
+    with transaction.atomic():
+        Blog.objects.create(name="Engines", tagline="again")
+except (IntegrityError, DatabaseError) as error:
+    report["unique violation raises"] = f"{type(error).__module__}.{type(error).__name__}"
+    report["is IntegrityError"] = isinstance(error, IntegrityError)
+print(json.dumps(report))
+sys.exit(0)

@@ -1,0 +1,14 @@
+"""Reference answers for notebook 03."""
+from django.db.models.functions import Collate
+
+from course_project.lessons.mysql_mariadb.models import Customer
+
+shop_grant = "GRANT SELECT, INSERT, UPDATE, DELETE ON shop.* TO 'app'@'%'"
+
+
+def exact_names(name):
+    return (Customer.objects.using("legacy").annotate(exact=Collate("name", "utf8mb4_bin"))
+            .filter(exact=name).order_by("name").values_list("name", flat=True))
+
+
+strict_options = {"init_command": "SET sql_mode='STRICT_TRANS_TABLES'", "charset": "utf8mb4"}

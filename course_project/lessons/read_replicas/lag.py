@@ -1,0 +1,49 @@
+"""Watching replication: who is the standby, how far behind it is, and pausing it on purpose."""
+import time
+
+from django.db import connections
+
+from course_project.runtime.admin_engines import postgres_connection
+
+
+def in_recovery(alias: str) -> bool:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        return cursor.fetchone()[0]
+
+
+def replication_status() -> dict:
+    """What the primary knows about its standby (the app user has pg_monitor to read this)."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT state, sync_state, EXTRACT(EPOCH FROM replay_lag), "
+                       "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication")
+        row = cursor.fetchone()
+    if row is None:
+        return {"state": "no standby connected"}
+    state, sync_state, replay_lag, bytes_behind = row
+    return {"state": state, "sync_state": sync_state,
+            "replay_lag_s": None if replay_lag is None else float(replay_lag), "bytes_behind": int(bytes_behind)}
+
+
+def seconds_until_visible(model, number: str, timeout: float = 5.0) -> float:
+    """Poll the replica until the row written on the primary shows up; seconds it took."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if model.objects.using("replica").filter(number=number).exists():
+            return time.perf_counter() - start
+    raise TimeoutError(f"{number} not visible on the replica after {timeout} s")
+
+
+def _superuser_on_replica():
+    return postgres_connection(server="replica")
+
+
+def pause_replay():
+    """Stop applying WAL on the replica (it keeps receiving it): reads there freeze in time."""
+    with _superuser_on_replica() as conn:
+        conn.execute("SELECT pg_wal_replay_pause()")
+
+
+def resume_replay():
+    with _superuser_on_replica() as conn:
+        conn.execute("SELECT pg_wal_replay_resume()")

@@ -1,0 +1,69 @@
+"""Causing faults on purpose, and always undoing them (every helper restores in `finally`)."""
+import os
+import secrets
+import subprocess
+from contextlib import contextmanager
+from dataclasses import replace
+
+import psycopg
+
+from course_project.runtime.admin_engines import postgres_connection
+from course_project.services.config import servers
+
+PG = servers()["postgres"]
+
+
+def tool(*cmd, password: str | None = None, timeout: float = 15) -> str:
+    """Run a real client tool (pg_isready, psql, mariadb-admin); what it printed, one block."""
+    extra = {"PGPASSWORD": password} if password is not None else {}
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **extra, "PGCONNECT_TIMEOUT": "3"})
+    return (proc.stdout + proc.stderr).strip() + f"   [exit {proc.returncode}]"
+
+
+def superuser():
+    return postgres_connection()
+
+
+@contextmanager
+def throwaway_role(name: str, connection_limit: int | None = None):
+    """A login role for one demonstration; yields its password; dropped afterwards."""
+    password = secrets.token_urlsafe(12)
+    limit = f" CONNECTION LIMIT {int(connection_limit)}" if connection_limit is not None else ""
+    with superuser() as admin:
+        admin.execute(f"DROP ROLE IF EXISTS {name}")
+        admin.execute(f"CREATE ROLE {name} LOGIN{limit} PASSWORD '{password}'")
+        admin.execute(f"GRANT CONNECT ON DATABASE {PG.database} TO {name}")
+    try:
+        yield password
+    finally:
+        with superuser() as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name])
+            admin.execute(f"REVOKE CONNECT ON DATABASE {PG.database} FROM {name}")
+            admin.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+@contextmanager
+def pg_hba_rule(rule: str):
+    """Put `rule` first in the native primary's pg_hba.conf and reload; restore the file afterwards."""
+    from course_project.services.native.postgres import Postgres
+
+    path = Postgres().data / "pg_hba.conf"
+    original = path.read_text()
+    path.write_text(f"{rule}\n{original}")
+    try:
+        with superuser() as admin:
+            admin.execute("SELECT pg_reload_conf()")
+        yield
+    finally:
+        path.write_text(original)
+        with superuser() as admin:
+            admin.execute("SELECT pg_reload_conf()")
+
+
+def try_connect(user: str, password: str, port: int | None = None) -> str:
+    try:
+        with replace(PG, port=port or PG.port).connect(user=user, password=password) as conn:
+            return f"connected as {conn.execute('SELECT current_user').fetchone()[0]}"
+    except psycopg.OperationalError as error:
+        return f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"

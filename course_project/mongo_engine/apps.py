@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class MongoEngineConfig(AppConfig):
-    """Notebook 07_mongodb_mongoengine: MongoEngine documents."""
-
-    name = "course_project.mongo_engine"
-    label = "mongo_engine"
-    database = "default"

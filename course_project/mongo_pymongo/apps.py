@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class MongoPymongoConfig(AppConfig):
-    """Notebook 06_mongodb_pymongo: JSON views over PyMongo."""
-
-    name = "course_project.mongo_pymongo"
-    label = "mongo_pymongo"
-    database = "default"

@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class MultidbConfig(AppConfig):
-    """Notebook 04_multiple_databases: several databases, one project."""
-
-    name = "course_project.multidb"
-    label = "multidb"
-    database = "default"

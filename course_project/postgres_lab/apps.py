@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class PostgresLabConfig(AppConfig):
-    """Notebook 02_postgresql: PostgreSQL features."""
-
-    name = "course_project.postgres_lab"
-    label = "postgres_lab"
-    database = "default"

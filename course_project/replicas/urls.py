@@ -1,8 +1,0 @@
-from django.urls import path
-
-from course_project.replicas import views
-
-urlpatterns = [
-    path("orders/", views.order_create),
-    path("orders/<str:number>/", views.order_detail),
-]

@@ -1,0 +1,181 @@
+"""The course benchmark: connection costs and bulk loading, measured side by side in one run.
+
+    ./course bench [--quick] [--out var/bench/bench.json]
+
+Prints tables with ratios and writes the same numbers as JSON. Not part of the pass/fail
+tests: timings are reported, never asserted. Loads are bounded and target 127.0.0.1 only.
+"""
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+from course_project.env import PROJECT_ROOT
+
+
+def timed(fn, n: int, warmup: int = 5) -> float:
+    """Median milliseconds of fn() over n runs."""
+    import statistics
+
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def per_query(n: int) -> dict:
+    """connect + SELECT 1 + (close), per path."""
+    import MySQLdb
+    from django.db import connections
+
+    from course_project.lessons.connection_pooling.measure import median, per_query_raw
+    from course_project.lessons.connection_pooling.modes import register_all
+
+    aliases = register_all()
+    results = {
+        "psycopg, reused connection (floor)": median(per_query_raw(False, n)),
+        "psycopg, new connection": median(per_query_raw(True, n)),
+        "psycopg, new connection via pgBouncer": median(per_query_raw(True, n, server="pgbouncer")),
+    }
+
+    def django_query(alias, close):
+        def run():
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            if close:
+                connections[alias].close()
+        return run
+
+    results["Django, new connection per query"] = timed(django_query(aliases["new connection per request"], True), n)
+    results["Django, persistent connection"] = timed(django_query(aliases["persistent (CONN_MAX_AGE=60)"], False), n)
+    results["Django, native pool (close returns it)"] = timed(django_query(aliases["Django's pool (psycopg 3)"], True), n)
+    results["Django via pgBouncer, new connection"] = timed(django_query(aliases["pgBouncer, transaction mode"], True), n)
+    params = connections["legacy"].get_connection_params()
+    reused = MySQLdb.connect(**params)
+
+    def maria(new):
+        def run():
+            conn = MySQLdb.connect(**params) if new else reused
+            cursor = conn.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+            if new:
+                conn.close()
+        return run
+
+    results["MariaDB (mysqlclient), new connection"] = timed(maria(True), n)
+    results["MariaDB (mysqlclient), reused connection"] = timed(maria(False), n)
+    reused.close()
+    return results
+
+
+def per_request(n: int) -> dict:
+    from course_project.lessons.connection_pooling.measure import median, stop_server
+    from course_project.lessons.connection_pooling.measure import per_request as run
+    from course_project.lessons.connection_pooling.modes import register_all
+
+    try:
+        return {mode: median(run(alias, n)) for mode, alias in register_all().items()}
+    finally:
+        stop_server()
+
+
+def bulk_load(rows: int) -> dict:
+    """Rows per second: ORM save() in a loop, bulk_create / insert_many, and PostgreSQL COPY."""
+    from django.db import connections
+
+    from course_project.runtime.mongo import database
+    from course_project.lessons.connection_pooling.models import BenchRow
+
+    data = [(f"row {i}", i) for i in range(rows)]
+    results = {}
+
+    def rate(label, fn, alias=None):
+        if alias:
+            BenchRow.objects.using(alias).all().delete()
+        start = time.perf_counter()
+        fn()
+        results[label] = rows / (time.perf_counter() - start)
+
+    for alias, name in (("default", "PostgreSQL"), ("legacy", "MariaDB")):
+        rate(f"{name}: save() in a loop", lambda a=alias: [BenchRow(name=n, value=v).save(using=a) for n, v in data], alias)
+        rate(f"{name}: bulk_create", lambda a=alias: BenchRow.objects.using(a).bulk_create(
+            [BenchRow(name=n, value=v) for n, v in data], batch_size=1000), alias)
+
+    def copy():
+        connection = connections["default"]
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy("COPY pooling_benchrow (name, value) FROM STDIN") as writer:
+                for row in data:
+                    writer.write_row(row)
+        connection.connection.commit() if not connection.get_autocommit() else None
+
+    rate("PostgreSQL: COPY", copy, "default")
+    collection = database()["bench_rows"]
+    collection.drop()
+    rate("MongoDB: insert_one in a loop", lambda: [collection.insert_one({"name": n, "value": v}) for n, v in data])
+    collection.drop()
+    rate("MongoDB: insert_many", lambda: collection.insert_many([{"name": n, "value": v} for n, v in data]))
+    collection.drop()
+    for alias in ("default", "legacy"):
+        BenchRow.objects.using(alias).all().delete()
+    return results
+
+
+def services_up_time() -> float:
+    from course_project import services
+
+    services.down()
+    start = time.perf_counter()
+    services.up(quiet=True)
+    return time.perf_counter() - start
+
+
+def table(title: str, values: dict, unit: str, base_label: str) -> str:
+    base = values[base_label]
+    lines = [f"\n{title}", f"  {'':46}{unit:>12}   ratio to: {base_label}"]
+    lines += [f"  {label:46}{value:>12.3f}   {value / base:8.1f}x" for label, value in values.items()]
+    return "\n".join(lines)
+
+
+def add_arguments(parser):
+    parser.add_argument("--quick", action="store_true", help="fewer iterations; no server restart")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "bench" / "bench.json")
+
+
+def run(args) -> int:
+    from course_project.runtime.bootstrap import require, setup
+    from course_tools.install import ready
+
+    ready()
+
+    require("postgres", "pgbouncer", "mariadb", "mongodb")
+    setup(quiet=True, migrate=["default", "legacy"])  # the benchmark's table on both SQL servers
+    n, rows = (30, 300) if args.quick else (200, 2000)
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+              "quick": args.quick}
+    report["per_query_ms"] = per_query(n)
+    print(table("Per query: connect (if new) + SELECT 1, median", report["per_query_ms"], "ms",
+                "psycopg, reused connection (floor)"))
+    report["per_request_ms"] = per_request(n)
+    print(table("Per request: the full Django request cycle on a loopback WSGI server, median",
+                report["per_request_ms"], "ms", "persistent (CONN_MAX_AGE=60)"))
+    report["bulk_rows_per_s"] = bulk_load(rows)
+    print(table(f"Bulk loading {rows} rows", report["bulk_rows_per_s"], "rows/s", "PostgreSQL: save() in a loop"))
+    from course_tools.course_map import run_times
+
+    report["notebook_suite_s"] = round(sum(run_times().values()), 1)
+    print(f"\nNotebook suite: {report['notebook_suite_s']} s (sum of the last measured run times, ./course refresh)")
+    if not args.quick:
+        report["services_up_s"] = services_up_time()
+        print(f"Services: every server stopped, then up and ready in {report['services_up_s']:.1f} s")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2))
+    print(f"\nJSON: {args.out}")
+    return 0
