@@ -39,6 +39,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from course_tools.install import ensure_env
+
+    ensure_env()
     top = parser()
     args, extra = top.parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.command in (None, "help"):

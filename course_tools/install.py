@@ -180,14 +180,19 @@ def djongo_env():
     stamp_file.write_text(want + "\n")
 
 
+def ensure_env():
+    """.env first: every command reads its ports, names and credentials."""
+    if not ENV_FILE.exists():
+        ensure_env_file()
+        load()
+        say("created .env from .env.example, with fresh random passwords")
+
+
 def setup(test: bool = False):
     """Everything `./course setup` does; quick when nothing is missing."""
     from course_project import services
 
-    if not ENV_FILE.exists():
-        ensure_env_file()
-        load()
-        say("created .env with fresh random passwords")
+    ensure_env()
     native = services.backend() == "native"
     system_packages(native, test, build=not _venv_current())
     python_packages()

@@ -11,3 +11,4 @@ if str(ROOT) not in sys.path:
 
 from course_project.runtime.bootstrap import ServersUnavailable, require, setup, sqlalchemy_engine  # noqa: E402,F401
 from course_project.runtime.checker import Exercises  # noqa: E402,F401
+from course_project.runtime.show import show, show_file  # noqa: E402,F401

@@ -1,0 +1,45 @@
+"""Show the code a lesson is about, right where it is used, with syntax highlighting.
+
+    show(Note)                 # a class, function or method: its source, headed by the file it lives in
+    show(locking.two_writers, locking.writer)
+    show_file("course_project/services/postgres/course.conf")
+
+Lesson code that lives in an app (models, views, routers) is displayed with this, so a learner
+reads every line the lesson is about without leaving the notebook.
+"""
+import inspect
+import textwrap
+from pathlib import Path
+
+from course_project.env import PROJECT_ROOT
+
+
+def _where(obj) -> str:
+    path = Path(inspect.getsourcefile(obj)).resolve()
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:  # a library's code: name the module, never a machine path
+        return inspect.getmodule(obj).__name__
+
+
+def source(obj) -> str:
+    """The source of obj, headed by a comment that names its file."""
+    return f"# {_where(obj)}\n" + textwrap.dedent(inspect.getsource(obj)).rstrip() + "\n"
+
+
+def show(*objects, language: str = "python"):
+    from IPython.display import Code, display
+
+    display(Code("\n".join(source(obj) for obj in objects), language=language))
+
+
+def show_file(path, language: str | None = None, lines: slice | None = None):
+    """A file of the project (a config, a script), or a slice of its lines."""
+    from IPython.display import Code, display
+
+    path = PROJECT_ROOT / path
+    text = path.read_text().splitlines()
+    text = text[lines] if lines else text
+    display(Code(f"# {path.relative_to(PROJECT_ROOT)}\n" + "\n".join(text) + "\n",
+                 language=language or {".sh": "bash", ".sql": "sql", ".conf": "ini", ".cnf": "ini",
+                                       ".ini": "ini", ".json": "json"}.get(path.suffix, "text")))
