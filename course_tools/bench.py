@@ -8,6 +8,8 @@ tests: timings are reported, never asserted. Loads are bounded and target 127.0.
 import json
 import os
 import platform
+import sys
+import subprocess
 import time
 from pathlib import Path
 
@@ -137,6 +139,20 @@ def services_up_time() -> float:
     return time.perf_counter() - start
 
 
+def suite_times(selection=("notebooks",)) -> dict:
+    """The test suite (`./course test`) serially on one instance and in parallel on two, one after the other."""
+    results = {}
+    for label, workers in (("serial, 1 instance", "1"), ("parallel, 2 instances (xdist)", "2")):
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "course_tools", "test", "-q", "-p", "no:randomly", *selection],
+                              cwd=PROJECT_ROOT, env={**os.environ, "COURSE_TEST_WORKERS": workers},
+                              capture_output=True, text=True)
+        results[label] = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"the suite failed ({label}):\n{proc.stdout[-2000:]}")
+    return results
+
+
 def table(title: str, values: dict, unit: str, base_label: str) -> str:
     base = values[base_label]
     lines = [f"\n{title}", f"  {'':46}{unit:>12}   ratio to: {base_label}"]
@@ -147,6 +163,8 @@ def table(title: str, values: dict, unit: str, base_label: str) -> str:
 def add_arguments(parser):
     parser.add_argument("--quick", action="store_true", help="fewer iterations; no server restart")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "bench" / "bench.json")
+    parser.add_argument("--suite", nargs="*", metavar="PATH",
+                        help="also time the test suite serially and in parallel (default paths: notebooks)")
 
 
 def run(args) -> int:
@@ -175,6 +193,10 @@ def run(args) -> int:
     if not args.quick:
         report["services_up_s"] = services_up_time()
         print(f"Services: every server stopped, then up and ready in {report['services_up_s']:.1f} s")
+    if args.suite is not None:
+        report["suite_s"] = suite_times(tuple(args.suite) or ("notebooks",))
+        print(table("Test suite, wall clock (same selection, one run after the other)", report["suite_s"], "s",
+                    "parallel, 2 instances (xdist)"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     print(f"\nJSON: {args.out}")

@@ -5,10 +5,16 @@ from course_project import services
 
 
 def pytest_report_header(config):
+    from course_project.env import INSTANCE
+
+    workers = getattr(config.option, "numprocesses", None)
+    if workers:  # the controller: each worker runs on its own instance (course_project/env.py)
+        return f"course instances: {INSTANCE or 'test'}-gw0 ... (one per worker, {workers} workers)"
     down = [r for r in services.status() if not r.ok]
+    where = f"instance {INSTANCE}" if INSTANCE else "the checkout's own instance"
     if not down:
-        return "servers: all up (" + services.backend() + ")"
-    return ["servers DOWN, tests that need them will fail:"] + [f"  {r.message}" for r in down]
+        return f"servers: all up ({services.backend()}, {where})"
+    return [f"servers DOWN ({where}), tests that need them will fail:"] + [f"  {r.message}" for r in down]
 
 
 @pytest.fixture
@@ -45,6 +51,12 @@ def pytest_sessionstart(session):
     from course_project.services.bouncer_admin import release
 
     release("test_" + env("POSTGRES_DB"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix():
+    """pytest-django renames test databases per xdist worker (test_course_gw0); every worker here has
+    servers of its own (its course instance), so the names stay, and so do the app users' grants."""
 
 
 @pytest.fixture(scope="session")
