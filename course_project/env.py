@@ -11,6 +11,7 @@ Under pytest-xdist each worker adds its id (NAME-gw0, NAME-gw1, ...).
 import os
 import re
 import secrets
+from collections import ChainMap
 from pathlib import Path
 
 import environ
@@ -92,21 +93,19 @@ def ensure_env_file() -> Path:
     return ENV_FILE
 
 
-FROM_FILE = set()  # the keys load() took from the .env file, not from the real environment
+FILE_VALUES = {}  # this instance's .env, read once; never copied into os.environ
 
 
 def load() -> environ.Env:
-    """Read .env into os.environ (real environment variables win)."""
+    """Read .env (real environment variables win). Its values stay in this process: a child process
+    of another instance (a test worker, a learner's kernel) starts from the real environment only."""
+    reader = type("Reader", (environ.Env,), {"ENVIRON": {}})
     if ENV_FILE.exists():
-        before = set(os.environ)
-        environ.Env.read_env(ENV_FILE, overwrite=False)
-        FROM_FILE.update(set(os.environ) - before)
+        reader.read_env(ENV_FILE)
+    FILE_VALUES.clear()
+    FILE_VALUES.update(reader.ENVIRON)
     return env
 
 
-def child_environ(**changes) -> dict:
-    """The environment for a process of another instance: without what this one's .env added."""
-    return {**{k: v for k, v in os.environ.items() if k not in FROM_FILE}, **changes}
-
-
+env.ENVIRON = ChainMap(os.environ, FILE_VALUES)
 load()

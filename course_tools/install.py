@@ -10,8 +10,9 @@
   left the lock are removed. A stamp of the lock and the Python version makes this instant when
   nothing changed.
 - .env: created from .env.example, with a fresh random secret for every `change-me`.
-- .venv-djongo: the legacy djongo route of notebook 08, on Python 3.11 and 3.12 only (djongo's
-  Django 3.1 needs the `cgi` module that Python 3.13 removed). Its failure never stops the set-up.
+- .venv-djongo: the legacy djongo route of notebook 08 (Django 3.1; on Python 3.12+ with setuptools
+  for distutils, on 3.13 with legacy-cgi for cgi). Its failure never stops the set-up: notebook 08
+  then says that route cannot run here.
 """
 import hashlib
 import os
@@ -28,7 +29,6 @@ from course_project.env import ENV_FILE, PROJECT_ROOT, ensure_env_file, load
 LOCK = PROJECT_ROOT / "requirements-lab.lock"
 DJONGO_REQUIREMENTS = PROJECT_ROOT / "requirements-djongo.txt"
 DJONGO_VENV = PROJECT_ROOT / ".venv-djongo"
-MIN_MARIADB = (10, 11)
 
 
 def say(text: str):
@@ -68,6 +68,8 @@ def build_needs() -> list:
 
 
 def native_needs() -> list:
+    from course_project.services.native.mariadb import MIN_VERSION as MARIADB_MIN
+    from course_project.services.native.mariadb import installed_version
     from course_project.services.native.postgres import MIN_VERSION, bin_dir
 
     try:
@@ -78,7 +80,8 @@ def native_needs() -> list:
             Need("PostgreSQL contrib extensions", pg_ok and bool(list(Path("/usr/share/postgresql").glob(
                 "*/extension/pg_trgm.control"))), "postgresql-contrib"),
             Need("pgBouncer", _which("pgbouncer", "/usr/sbin"), "pgbouncer"),
-            Need("MariaDB server", _which("mariadbd", "/usr/sbin"), "mariadb-server"),
+            Need("MariaDB {}.{}+ server".format(*MARIADB_MIN), (installed_version() or (0, 0)) >= MARIADB_MIN,
+                 "mariadb-server"),
             Need("MariaDB client tools", _which("mariadb") and _which("mariadb-admin"), "mariadb-client")]
 
 
@@ -126,6 +129,10 @@ def system_packages(native: bool, test: bool = False, build: bool = True):
     for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]):
         if subprocess.run(sudo + cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0:
             raise SetupError(f"`{' '.join(cmd)}` failed. " + missing_help(missing))
+    still = [n.what for n in (build_needs() if build else []) + (native_needs() if native else []) if not n.present]
+    if still:  # installed, yet too old (Ubuntu 22.04 packages PostgreSQL 14 and MariaDB 10.6)
+        raise SetupError(f"this system's packages do not provide {', '.join(still)}. Use the Docker route: "
+                         f"install Docker and set COURSE_SERVICES=compose in .env (README, Platforms).")
 
 
 def _stamp() -> str:
@@ -158,8 +165,6 @@ def python_packages(force: bool = False) -> bool:
 
 def djongo_env():
     """The legacy route's own environment; a failure is reported, never fatal."""
-    if sys.version_info >= (3, 13):
-        return  # notebook 08 explains; djongo's Django 3.1 cannot import on 3.13
     stamp_file = DJONGO_VENV / ".course-requirements"
     want = hashlib.sha256(DJONGO_REQUIREMENTS.read_bytes() + sys.version.encode()).hexdigest()[:16]
     if stamp_file.exists() and stamp_file.read_text().strip() == want:

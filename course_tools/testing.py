@@ -15,7 +15,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from course_project.env import PROJECT_ROOT, child_environ
+from course_project.env import PROJECT_ROOT
 
 PASSTHROUGH = True
 NO_TESTS = 5
@@ -35,7 +35,7 @@ def instances(base: str, n: int) -> list:
 
 def in_instance(name: str, *command: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run `./course COMMAND` for one instance, in its own process (an instance is chosen per process)."""
-    env = child_environ(COURSE_INSTANCE=name)
+    env = {**os.environ, "COURSE_INSTANCE": name}
     env.pop("PYTEST_XDIST_WORKER", None)
     result = subprocess.run([sys.executable, "-m", "course_tools", *command], cwd=PROJECT_ROOT,
                             env=env, capture_output=True, text=True)
@@ -72,7 +72,7 @@ def run(args) -> int:
         start(names)
         parallel = ["-n", str(n), "--dist", "loadscope"] if n > 1 else []
         code = subprocess.run([sys.executable, "-m", "pytest", *parallel, *args.extra], cwd=PROJECT_ROOT,
-                              env=child_environ(COURSE_INSTANCE=base)).returncode
+                              env={**os.environ, "COURSE_INSTANCE": base}).returncode
     finally:
         stop(names)
     if code == NO_TESTS:

@@ -30,7 +30,9 @@ class ThrowawayApp:
     def manage(self, *args) -> str:
         """Run a management command; return what it printed (errors included), with exit status."""
         env = {**os.environ, "PYTHONPATH": f"{self.root}{os.pathsep}{PROJECT_ROOT}",
-               "DJANGO_SETTINGS_MODULE": "throwaway_settings"}
+               "DJANGO_SETTINGS_MODULE": "throwaway_settings",
+               # ipykernel sets FORCE_COLOR=1, and from Python 3.13 on that colours tracebacks: plain text here.
+               "PYTHON_COLORS": "0"}
         proc = subprocess.run([sys.executable, "-m", "django", *args], cwd=self.root, env=env,
                               capture_output=True, text=True, timeout=120)
         out = (proc.stdout + proc.stderr).strip().replace(f"{self.root}/", "")  # no temporary paths

@@ -5,6 +5,22 @@ from course_project.env import env
 from course_project.services.config import HERE
 from course_project.services.native import base
 
+MIN_VERSION = (10, 11)
+
+
+def installed_version() -> tuple | None:
+    """mariadbd's (major, minor), or None when it is not installed."""
+    import re
+    import subprocess
+
+    try:
+        out = subprocess.run([base.find_binary("mariadbd", "/usr/sbin"), "--version"], capture_output=True,
+                             text=True, timeout=10).stdout
+    except Exception:
+        return None
+    match = re.search(r"Ver (\d+)\.(\d+)", out)
+    return (int(match[1]), int(match[2])) if match else None
+
 
 
 class MariaDB(base.NativeServer):
@@ -37,9 +53,13 @@ class MariaDB(base.NativeServer):
         root_cnf = self.write_config()
         fresh = not (self.data / "mysql").exists()
         if fresh:
-            base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
-                      "--auth-root-authentication-method=normal", "--skip-test-db"]
-                     + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db")
+            try:
+                base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
+                          "--auth-root-authentication-method=normal", "--skip-test-db"]
+                         + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db")
+            except Exception:  # a half-made datadir would start unprovisioned next time
+                shutil.rmtree(self.data, ignore_errors=True)
+                raise
         if self.running():
             return
         base.ensure_port_free(self.server)
