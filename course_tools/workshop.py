@@ -15,9 +15,9 @@ def reset() -> float:
     """Wipe every server's data and start again from the provisioning scripts, then migrate."""
     import os
 
-    from course_project import services
-
     from tqdm import tqdm
+
+    from course_project import services
 
     start = time.monotonic()
     steps = ["stop servers and wipe their data", "start and provision servers", "migrate",

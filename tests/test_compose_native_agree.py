@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from course_project.env import ENV_EXAMPLE, ENV_FILE, PROJECT_ROOT, env
+from course_project import services
 from course_project.services.config import HERE, servers
 from course_project.services.native import SERVERS as NATIVE
 from course_project.services.native.postgres import MIN_VERSION as PG_MIN
@@ -49,7 +50,7 @@ def test_every_variable_compose_uses_is_in_env_example():
 
 @pytest.mark.parametrize("name,image", [("postgres", "postgres:15"), ("replica", "postgres:15"),
                                         ("mariadb", "mariadb:10.11"), ("mongodb", "mongo:7")])
-def test_images_pinned_to_what_ci_runs_natively(name, image):
+def test_images_pinned_to_the_oldest_supported_releases(name, image):
     assert SERVICES[name]["image"] == image
 
 
@@ -57,6 +58,11 @@ def version(text: str) -> tuple:
     return tuple(int(n) for n in re.search(r"\b(\d+)\.(\d+)", text).groups())
 
 
+NATIVE_ONLY = pytest.mark.skipif(services.backend() == "compose",
+                                 reason="needs the native servers' binaries; on compose the images are the servers")
+
+
+@NATIVE_ONLY
 def test_the_images_are_the_floor_and_native_servers_meet_it():
     """Compose runs the oldest supported releases (PostgreSQL 15, MariaDB 10.11); the native path runs the
     distribution's own, which may be newer (Debian 13: 17 and 11.8). The notebooks' outputs hold on both."""
@@ -150,3 +156,10 @@ def test_compose_file_is_valid():
     result = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "--env-file", str(ENV_FILE),
                              "config", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_reset_removes_the_named_volumes_too():
+    from course_project.services.compose import PROJECT, volumes
+
+    assert volumes("postgres") == [f"{PROJECT}_postgres-data"]
+    assert volumes("pgbouncer") == []

@@ -117,3 +117,40 @@ def test_unknown_server_is_a_clear_error():
     result = cli("up", "oracle")
     assert result.returncode == 1
     assert "unknown server" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.timeout(180)
+def test_a_half_started_instance_says_why_and_is_made_again_next_time():
+    """A first start cut short (its port taken by another program) leaves no half-made server behind."""
+    import os
+    import re
+    import secrets
+    import shutil
+
+    from course_project.env import INSTANCES
+
+    if services.backend() != "native":
+        pytest.skip("native servers only: compose makes its containers itself")
+    name = f"half-{secrets.token_hex(3)}"
+    env = {**os.environ, "COURSE_INSTANCE": name}
+    env.pop("PYTEST_XDIST_WORKER", None)
+
+    def course(*args):
+        return subprocess.run([sys.executable, "-m", "course_tools", *args], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True, timeout=150)
+
+    try:
+        assert course("help").returncode == 0  # makes the instance's .env
+        port = int(re.search(r"^POSTGRES_PORT=(\d+)$", (INSTANCES / name / ".env").read_text(), re.M)[1])
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", port))
+            squatter.listen()
+            first = course("services", "up", "postgres")
+        assert first.returncode == 1
+        assert f"port {port} on 127.0.0.1 is already taken by another program" in first.stderr
+        again = course("services", "up", "postgres")
+        assert again.returncode == 0, again.stderr
+        assert "1 server(s) up" in again.stdout
+    finally:
+        course("services", "down")
+        shutil.rmtree(INSTANCES / name, ignore_errors=True)

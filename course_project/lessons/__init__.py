@@ -62,6 +62,11 @@ LESSONS = [
            ("postgres", "mariadb")),
     Lesson("13", "troubleshooting", "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
            ALL),
+    Lesson("14", "modern_orm", "Django 5.x ORM: composite keys, generated columns, db_default, async, races in SQL",
+           ("postgres", "mariadb", "mongodb")),
+    Lesson("15", "testing_multiple_databases",
+           "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
+           ("postgres", "replica", "mongodb")),
 ]
 
 

@@ -48,6 +48,23 @@ class NativeServer:
     def stop(self):
         stop_pid(self.running(), self.stop_signal, what=self.server.title)
 
+    # A server is made in steps (create its data, start, provision). A marker stands while they run,
+    # so that a set-up cut short (a taken port, Ctrl-C, a crash) is made again, never used half-made.
+    @property
+    def _marker(self) -> Path:
+        return self.dir / ".being-created"
+
+    def discard_half_made(self, data: Path):
+        if self._marker.exists() and not self.running():
+            shutil.rmtree(data, ignore_errors=True)
+            self._marker.unlink()
+
+    def creating(self):
+        self._marker.touch()
+
+    def created(self):
+        self._marker.unlink(missing_ok=True)
+
     def wipe(self):
         """Delete the server's data, config and logs (stop it first)."""
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -1,5 +1,4 @@
 """Native MariaDB with a private datadir and config (nothing from /etc/mysql is read)."""
-import shutil
 
 from course_project.env import env
 from course_project.services.config import HERE
@@ -51,15 +50,13 @@ class MariaDB(base.NativeServer):
 
     def start(self):
         root_cnf = self.write_config()
+        self.discard_half_made(self.data)
         fresh = not (self.data / "mysql").exists()
         if fresh:
-            try:
-                base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
-                          "--auth-root-authentication-method=normal", "--skip-test-db"]
-                         + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db")
-            except Exception:  # a half-made datadir would start unprovisioned next time
-                shutil.rmtree(self.data, ignore_errors=True)
-                raise
+            self.creating()
+            base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
+                      "--auth-root-authentication-method=normal", "--skip-test-db"]
+                     + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db")
         if self.running():
             return
         base.ensure_port_free(self.server)
@@ -73,8 +70,8 @@ class MariaDB(base.NativeServer):
                 self.provision(root_cnf)
             except Exception:
                 self.stop()
-                shutil.rmtree(self.data, ignore_errors=True)
                 raise
+        self.created()
 
     def provision(self, root_cnf):
         password = env("MARIADB_ROOT_PASSWORD").replace("'", "''")

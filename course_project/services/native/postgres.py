@@ -1,6 +1,5 @@
 """Native PostgreSQL (15 or newer): the primary (initdb + init.sh) and its streaming replica (pg_basebackup -R)."""
 import re
-import shutil
 from pathlib import Path
 
 from course_project.env import env
@@ -71,8 +70,10 @@ class Postgres(base.NativeServer):
             conf.write("\ninclude_if_exists = 'course.conf'\n")
 
     def start(self):
+        self.discard_half_made(self.data)
         fresh = not (self.data / "PG_VERSION").exists()
         if fresh:
+            self.creating()
             self.create()
         self.write_conf()
         if self.running():
@@ -82,6 +83,7 @@ class Postgres(base.NativeServer):
                  user=self.user, what=f"starting {self.server.title}")
         if fresh:
             self.provision()
+        self.created()
 
     def provision(self):
         try:
@@ -89,8 +91,7 @@ class Postgres(base.NativeServer):
                      env={**course_env(), "PGHOST": str(socket_dir()), "PGPORT": str(self.server.port),
                           "PGUSER": "postgres", "PGDATA": str(self.data)})
         except Exception:
-            self.stop()
-            shutil.rmtree(self.data, ignore_errors=True)
+            self.stop()  # the marker stays: the next start makes it again
             raise
 
     def superuser_sql(self, sql: str, db: str = "postgres") -> str:
