@@ -21,7 +21,6 @@ def installed_version() -> tuple | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
-
 class MariaDB(base.NativeServer):
     name = "mariadb"
     user = base.os_user("mysql")
@@ -34,13 +33,14 @@ class MariaDB(base.NativeServer):
         self.data = self.dir / "data"
         self.socket = self.dir / "mariadb.sock"
         self.cnf = self.dir / "my.cnf"
+        self.tmp = base.owned_dir(self.dir / "tmp", self.user)  # private: instances made at once share no /tmp file
 
     def write_config(self):
         s = self.server
         user_line = f"user = {self.user}\n" if self.user else ""
         self.cnf.write_text(
             f"[mariadbd]\ndatadir = {self.data}\nport = {s.port}\nbind-address = {s.host}\n"
-            f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\n{user_line}"
+            f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\ntmpdir = {self.tmp}\n{user_line}"
             f"!include {HERE / 'mariadb' / 'course.cnf'}\n"
             f"[client]\nsocket = {self.socket}\nport = {s.port}\n")
         self.cnf.chmod(0o644)
@@ -56,7 +56,8 @@ class MariaDB(base.NativeServer):
             self.creating()
             base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
                       "--auth-root-authentication-method=normal", "--skip-test-db"]
-                     + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db")
+                     + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db",
+                     env={"TMPDIR": str(self.tmp)})
         if self.running():
             return
         base.ensure_port_free(self.server)
