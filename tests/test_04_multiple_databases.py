@@ -1,6 +1,8 @@
 """The syllabus's AnalyticsRouter and the lesson router, with the live databases."""
+from django.apps import apps
 from django.db import IntegrityError, connections, router, transaction
 from django.test import TestCase, TransactionTestCase
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.multiple_databases.analytics.models import PageView, ReportNote
 from course_project.lessons.multiple_databases import solutions
@@ -85,17 +87,51 @@ class LiveMultiDatabaseTests(TransactionTestCase):
         contact = signup("Frances", "f@example.com")
         self.assertEqual(list(PageView.objects.values_list("user_id", flat=True)), [contact.pk])
 
-    def test_solutions_pass_and_wrong_answers_fail(self):
-        Contact.objects.create(name="Ada", email="ada@example.com")
-        Contact.objects.using("analytics").create(name="Linus", email="l@example.com")
-        report = exercises.check(vars(solutions))
-        self.assertTrue(report.all_passed, str(report))
-        self.assertEqual(exercises.check({}).passed, 0)
 
-        def overwrite(pk):
+
+class ExerciseTests(TransactionTestCase):
+    """Each exercise: the reference passes, its value as a constant fails, a plausible mistake fails."""
+
+    databases = {"default", "analytics", "legacy"}
+
+    def test_copy_contact(self):
+        accepts(exercises, "copy_contact", solutions.copy_contact)
+        reference_ids = []
+
+        def reference_once(pk):
+            reference_ids.append(solutions.copy_contact(pk))
+            return reference_ids[-1]
+
+        accepts(exercises, "copy_contact", reference_once)
+        rejects(exercises, "copy_contact", lambda pk: reference_ids[0], hint="return the id of a new analytics row")
+
+        def keeps_the_pk(pk):  # the syllabus's copy, corrected only in its syntax
             contact = Contact.objects.get(pk=pk)
             contact.save(using="analytics")
             return contact.pk
 
-        wrong = {"copy_contact": overwrite, "reads_from": {"analytics.PageView": "default"}}
-        self.assertEqual(exercises.check(wrong).passed, 0)
+        rejects(exercises, "copy_contact", keeps_the_pk, hint="an existing analytics row was changed")
+
+        def moves_it(pk):
+            contact = Contact.objects.get(pk=pk)
+            new_pk = solutions.copy_contact(pk)
+            contact.delete()
+            return new_pk
+
+        rejects(exercises, "copy_contact", moves_it, hint="the original must stay in default")
+
+    def test_reads_from(self):
+        accepts(exercises, "reads_from", solutions.reads_from)
+        table = solutions.reads_from(["analytics.DailyReport", "multidb.Contact", "multidb.LegacyOrder",
+                                      "auth.User", "multidb.Book", "multidb.Author", "analytics.PageView"])
+        rejects(exercises, "reads_from", lambda labels: table, hint="after the routers changed")
+        rejects(exercises, "reads_from",
+                lambda labels: {label: router.db_for_write(apps.get_model(label)) for label in labels},
+                hint="after the routers changed, multidb.Book is read from 'analytics'")
+        rejects(exercises, "reads_from",  # the app's `database` attribute is the lesson router's rule, not Django's answer
+                lambda labels: {label: getattr(apps.get_app_config(label.split(".")[0]), "database", "default")
+                                for label in labels},
+                hint="analytics.DailyReport is read from 'analytics'")
+
+    def test_stubs_match(self):
+        assert_stubs_match(exercises, "04_multiple_databases.ipynb")

@@ -2,12 +2,13 @@
 import json
 
 import pytest
-from django.db import router
+from django.db import connections, router
+from exercise_checks import accepts, assert_stubs_match, rejects
 from django.test import Client, RequestFactory, TestCase, TransactionTestCase
 from django.http import JsonResponse
 
 from course_project import services
-from course_project.lessons.read_replicas import routers
+from course_project.lessons.read_replicas import routers, solutions
 from course_project.lessons.read_replicas.exercises import exercises
 from course_project.lessons.read_replicas.models import Order
 from course_project.lessons.read_replicas.routers import PrimaryReplicaRouter, ReadYourWritesMiddleware, request_scope
@@ -102,12 +103,35 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down(restore_server
     assert routers.replica_available(force=True) is True
 
 
-@pytest.mark.django_db(databases=["default", "replica"], transaction=True)
-def test_solutions_pass_and_wrong_answers_fail():
-    from course_project.lessons.read_replicas import solutions  # asks the servers at import
+EXERCISE_DB = pytest.mark.django_db(databases=["default", "replica"], transaction=True)
 
-    report = exercises.check(vars(solutions))
-    assert report.all_passed, str(report)
-    assert exercises.check({}).passed == 0
-    assert exercises.check({"in_recovery_map": {"default": True, "replica": True},
-                            "lag_bytes": lambda: -1}).passed == 0
+
+@EXERCISE_DB
+def test_in_recovery_map():
+    accepts(exercises, "in_recovery_map", solutions.in_recovery_map)
+    seen = solutions.in_recovery_map(["default", "replica"])
+    rejects(exercises, "in_recovery_map", lambda aliases: seen, hint="a new alias the checker made")
+    rejects(exercises, "in_recovery_map", lambda aliases: {a: a == "replica" for a in aliases},
+            hint="ask each server")
+    rejects(exercises, "in_recovery_map", lambda aliases: [solutions.in_recovery_map(aliases)], hint="return a dict")
+
+
+def sent_not_replayed():
+    """A plausible mistake: measuring up to sent_lsn, which a paused replica still keeps up with."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn) FROM pg_stat_replication")
+        return int(cursor.fetchone()[0])
+
+
+@EXERCISE_DB
+def test_lag_bytes():
+    accepts(exercises, "lag_bytes", solutions.lag_bytes)
+    rejects(exercises, "lag_bytes", lambda: 0, hint="bytes of WAL are received but not replayed")
+    constant = solutions.lag_bytes()
+    rejects(exercises, "lag_bytes", lambda: constant, hint="bytes of WAL are received but not replayed")
+    rejects(exercises, "lag_bytes", sent_not_replayed, hint="measure from pg_current_wal_lsn() to replay_lsn")
+    rejects(exercises, "lag_bytes", lambda: float(solutions.lag_bytes()), hint="return an int, not float")
+
+
+def test_stubs_match():
+    assert_stubs_match(exercises, "05_read_replicas.ipynb")

@@ -1,6 +1,7 @@
 """The PyMongo JSON views and queries, against the live MongoDB-protocol server."""
 import pytest
 from django.test import Client
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.mongodb_pymongo import solutions
 from course_project.lessons.mongodb_pymongo.exercises import exercises
@@ -70,10 +71,37 @@ def test_dates_come_back_timezone_aware(api):
     assert posts().find_one()["created_at"].utcoffset().total_seconds() == 0
 
 
-def test_solutions_pass_and_wrong_answers_fail(api):
-    report = exercises.check(vars(solutions))
-    assert report.all_passed, str(report)
-    assert exercises.check({}).passed == 0
-    wrong = {"titles_tagged": lambda tag, n: [], "views_by_tag": [{"$group": {"_id": "$author", "views": {"$sum": 1}}}],
-             "safe_author_filter": lambda data: data}
-    assert exercises.check(wrong).passed == 0
+def test_titles_tagged(api):
+    accepts(exercises, "titles_tagged", solutions.titles_tagged)
+    shown = solutions.titles_tagged("mongodb", 100)
+    rejects(exercises, "titles_tagged", lambda tag, min_views: shown, hint="should give")
+    rejects(exercises, "titles_tagged",  # $gt: a post with exactly min_views views is left out
+            lambda tag, n: sorted(p["title"] for p in posts().find({"tags": tag, "views": {"$gt": n}})),
+            hint="at least min_views views ($gte)")
+    rejects(exercises, "titles_tagged",
+            lambda tag, n: [p["title"] for p in posts().find({"tags": tag, "views": {"$gte": n}}).sort("views", -1)],
+            hint="not sorted")
+
+
+def test_views_by_tag(api):
+    accepts(exercises, "views_by_tag", solutions.views_by_tag)
+    result = list(posts().aggregate(solutions.views_by_tag))
+    literal = [{"$limit": 1}, {"$project": {"_id": 0, "rows": {"$literal": result}}}, {"$unwind": "$rows"},
+               {"$replaceRoot": {"newRoot": "$rows"}}]  # the reference's output, typed in as a constant
+    assert list(posts().aggregate(literal)) == result
+    rejects(exercises, "views_by_tag", literal, hint="the sum of its posts' views")
+    rejects(exercises, "views_by_tag", solutions.views_by_tag[1:], hint="$unwind the tags first")
+    rejects(exercises, "views_by_tag", solutions.views_by_tag[:2] + [{"$sort": {"views": 1}}],
+            hint="sort by views, largest first")
+
+
+def test_safe_author_filter(api):
+    accepts(exercises, "safe_author_filter", solutions.safe_author_filter)
+    rejects(exercises, "safe_author_filter", lambda data: {"author": "ada"}, hint="exactly that author's posts")
+    rejects(exercises, "safe_author_filter", lambda data: {"author": data.get("author")}, hint="should raise ValueError")
+    rejects(exercises, "safe_author_filter", lambda data: {"author": str(data.get("author"))},
+            hint="should raise ValueError")
+
+
+def test_stubs_match():
+    assert_stubs_match(exercises, "06_mongodb_pymongo.ipynb")

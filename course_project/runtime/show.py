@@ -15,6 +15,7 @@ from course_project.env import PROJECT_ROOT
 
 
 def _where(obj) -> str:
+    obj = inspect.unwrap(obj)  # a decorated view: the file of the view, not of the decorator
     path = Path(inspect.getsourcefile(obj)).resolve()
     try:
         return str(path.relative_to(PROJECT_ROOT))

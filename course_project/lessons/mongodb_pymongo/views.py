@@ -6,6 +6,7 @@
 - times are timezone-aware (django.utils.timezone.now(), not the deprecated datetime.utcnow());
 - the search view never passes request data to find() unchecked (see search_unsafe).
 """
+import functools
 import json
 
 from bson import ObjectId
@@ -30,6 +31,7 @@ def respond(data, status=200):
 
 
 def handles_bad_requests(view):
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
@@ -67,24 +69,27 @@ def post_list(request):
     return respond({"page": page, "posts": found})
 
 
+def not_found():
+    return respond({"error": "not found"}, status=404)
+
+
 @csrf_exempt
 @require_http_methods(["GET", "PATCH", "DELETE"])
 @handles_bad_requests
 def post_detail(request, post_id):
-    query = {"_id": object_id(post_id)}
-    if request.method == "GET":
-        post = posts().find_one(query)
-    elif request.method == "PATCH":
+    query = {"_id": object_id(post_id)}  # a malformed id is a 400 here, not a crash
+    if request.method == "PATCH":
         changes = {k: str(v) for k, v in body(request).items() if k in ("title", "content")}
         if not changes:
             raise BadRequest("send a title or a content to change")
-        post = posts().find_one_and_update(query, {"$set": {**changes, "updated_at": timezone.now()}},
-                                           return_document=True)
-    else:
-        post = posts().find_one_and_delete(query)
-    if post is None:
-        return respond({"error": "not found"}, status=404)
-    return respond({"deleted": post["_id"]} if request.method == "DELETE" else post)
+        if posts().update_one(query, {"$set": {**changes, "updated_at": timezone.now()}}).matched_count == 0:
+            return not_found()
+    elif request.method == "DELETE":
+        if posts().delete_one(query).deleted_count == 0:
+            return not_found()
+        return respond({"deleted": query["_id"]})
+    post = posts().find_one(query)
+    return respond(post) if post is not None else not_found()
 
 
 @csrf_exempt
@@ -92,11 +97,9 @@ def post_detail(request, post_id):
 @handles_bad_requests
 def post_view(request, post_id):
     """Count a view atomically ($inc on the server: no read-modify-write race)."""
-    post = posts().find_one_and_update({"_id": object_id(post_id)}, {"$inc": {"views": 1}},
-                                       projection={"views": 1}, return_document=True)
-    if post is None:
-        return respond({"error": "not found"}, status=404)
-    return respond(post)
+    if posts().update_one({"_id": object_id(post_id)}, {"$inc": {"views": 1}}).matched_count == 0:
+        return not_found()
+    return respond({"status": "counted"})
 
 
 @csrf_exempt

@@ -25,6 +25,7 @@ class AnalyticsRouter:
         return None
 
     def allow_relation(self, obj1, obj2, **hints):
+        # corrected: True only when BOTH objects are analytics models (the syllabus: either one)
         labels = {obj1._meta.app_label, obj2._meta.app_label}
         if labels <= self.route_app_labels:
             return True

@@ -12,5 +12,5 @@ def copy_contact(pk):
     return contact.pk
 
 
-reads_from = {label: router.db_for_read(apps.get_model(label))
-              for label in ("analytics.PageView", "multidb.Book", "multidb.LegacyOrder")}
+def reads_from(labels):
+    return {label: router.db_for_read(apps.get_model(label)) for label in labels}

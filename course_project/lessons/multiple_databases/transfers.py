@@ -7,15 +7,17 @@ from course_project.lessons.multiple_databases.models import Contact
 
 def reset(aliases=("default", "analytics")):
     """Empty the lesson's tables and restart their id sequences, so every run prints the same ids;
-    drop the stand-in legacy table (section 7 creates it again)."""
+    drop the stand-in legacy table (section 7 creates it again) and the books table that an
+    interrupted section 2 may have left in analytics."""
     with connections["legacy"].cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS legacy_orders")
     for alias in aliases:
         with connections[alias].cursor() as cursor:
             cursor.execute("TRUNCATE multidb_contact, multidb_author RESTART IDENTITY CASCADE")
             if alias == "analytics":
-                cursor.execute("TRUNCATE analytics_pageview, analytics_dailyreport, analytics_reportnote "
-                               "RESTART IDENTITY CASCADE")
+                cursor.execute("DROP TABLE IF EXISTS multidb_book")
+                cursor.execute("TRUNCATE analytics_pageview, analytics_dailyreport, analytics_reportnote, "
+                               "analytics_featuredauthor RESTART IDENTITY CASCADE")
 
 
 def contacts(alias: str) -> list:

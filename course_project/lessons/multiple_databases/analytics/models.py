@@ -22,3 +22,10 @@ class DailyReport(models.Model):
 
 class ReportNote(models.Model):
     text = models.CharField(max_length=200)
+
+
+class FeaturedAuthor(models.Model):
+    """An author picked for the analytics dashboard: a foreign key to multidb.Author, whose table
+    also exists in the analytics database (section 5 shows what a too-generous router does here)."""
+
+    author = models.ForeignKey("multidb.Author", on_delete=models.CASCADE, related_name="+")
