@@ -7,6 +7,7 @@ from course_project.lessons.mongodb_mongoengine import solutions
 from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment
 from course_project.lessons.mongodb_mongoengine.exercises import exercises
 from course_project.lessons.mongodb_mongoengine.sample import reset
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 
 @pytest.fixture
@@ -57,10 +58,49 @@ def test_defaults_are_timezone_aware(posts):
     assert stored.utcoffset().total_seconds() == 0
 
 
-def test_solutions_pass_and_wrong_answers_fail(posts):
-    report = exercises.check(vars(solutions))
-    assert report.all_passed, str(report)
-    assert exercises.check({}).passed == 0
-    wrong = {"popular_slugs": lambda: sorted(posts(views__gte=100).values_list("slug")),
-             "add_comment": lambda slug, author, content: None}
-    assert exercises.check(wrong).passed == 0
+def test_popular_slugs_reference_passes(posts):
+    accepts(exercises, "popular_slugs", solutions.popular_slugs)
+
+
+def test_popular_slugs_constant_fails(posts):
+    constant = solutions.popular_slugs()
+    rejects(exercises, "popular_slugs", lambda: constant, hint="wrong slugs")
+
+
+def test_popular_slugs_wrong_answers_fail_with_their_hint(posts):
+    rejects(exercises, "popular_slugs", lambda: sorted(posts(views__gte=100).values_list("slug")),
+            hint="wrong slugs")
+    rejects(exercises, "popular_slugs",
+            lambda: sorted(p.slug for p in BlogPost.objects if p.views >= 100 or len(p.comments) >= 10),
+            hint="filter on the server")
+    rejects(exercises, "popular_slugs",
+            lambda: sorted(set(BlogPost.objects(views__gte=100).values_list("slug"))
+                           | set(BlogPost.objects(comments__9__exists=True).values_list("slug"))),
+            hint="one query")
+    rejects(exercises, "popular_slugs", lambda: list(BlogPost.objects(Q(views__gte=100) | Q(comments__size__gte=10))),
+            hint="InvalidQueryError")
+
+
+def add_comment_by_saving(slug, author, content):
+    """The syllabus's way: read the post, append, save the list back."""
+    post = BlogPost.objects.get(slug=slug)
+    post.comments.append(Comment(author=author, content=content))
+    post.save()
+
+
+def test_add_comment_reference_passes_and_its_post_is_removed(posts):
+    accepts(exercises, "add_comment", solutions.add_comment)
+    assert not BlogPost.objects(slug__startswith="check-")
+
+
+def test_add_comment_constant_and_wrong_answers_fail(posts):
+    rejects(exercises, "add_comment", lambda slug, author, content: None, hint="comments arrived")
+    rejects(exercises, "add_comment", add_comment_by_saving, hint="add it on the server ($push)")
+    rejects(exercises, "add_comment",
+            lambda slug, author, content: BlogPost.objects(slug=slug).update_one(
+                set__comments=[Comment(author=author, content=content)]),
+            hint="comments arrived")
+
+
+def test_stubs_match_the_checker():
+    assert_stubs_match(exercises, "07_mongodb_mongoengine.ipynb")

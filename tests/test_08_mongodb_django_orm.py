@@ -1,14 +1,19 @@
 """django-mongodb-backend models in a test database, and the djongo legacy route."""
+import io
+import json
+from contextlib import redirect_stdout
 from datetime import datetime, timezone
 
 import pytest
 from django.db import IntegrityError, connections, transaction
 from django_mongodb_backend import transaction as mongo_transaction
 
+from course_project.env import PROJECT_ROOT
 from course_project.lessons.mongodb_django_orm import solutions
 from course_project.lessons.mongodb_django_orm.exercises import exercises
 from course_project.lessons.mongodb_django_orm.legacy import declared_requirements, run_legacy_project
 from course_project.lessons.mongodb_django_orm.models import Address, Author, Blog, Comment, Entry
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["mongodb"])
 WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -53,26 +58,102 @@ def test_migrations_made_the_indexes():
     assert any(name.startswith("mongo_orm_e_publish") for name in info)
 
 
-def test_solutions_pass_and_wrong_answers_fail(data):
-    report = exercises.check(vars(solutions))
-    assert report.all_passed, str(report)
-    assert exercises.check({}).passed == 0
-    assert exercises.check({"authors_in": lambda c: ["Ada"], "liked_headlines": lambda n: ["A", "B"]}).passed == 0
+def test_authors_in_reference_passes(data):
+    accepts(exercises, "authors_in", solutions.authors_in)
+
+
+def test_authors_in_constant_and_wrong_answers_fail(data):
+    rejects(exercises, "authors_in", lambda country: ["Ada"], hint="wrong authors")
+    rejects(exercises, "authors_in", lambda country: Author.objects.filter(address__city=country)
+            .values_list("name", flat=True), hint="wrong authors")
+    rejects(exercises, "authors_in", lambda country: Author.objects.filter(address__country=country)
+            .order_by("-name").values_list("name", flat=True), hint="sort the names")
+
+
+def test_liked_headlines_reference_passes(data):
+    accepts(exercises, "liked_headlines", solutions.liked_headlines)
+
+
+def test_liked_headlines_constant_and_wrong_answers_fail(data):
+    rejects(exercises, "liked_headlines", lambda n: ["A"], hint="wrong headlines")
+    rejects(exercises, "liked_headlines", lambda n: sorted(Entry.objects.filter(comments__likes__gt=n)
+                                                           .values_list("headline", flat=True)),
+            hint="a comment with exactly")
+    rejects(exercises, "liked_headlines", lambda n: sorted(e.headline for e in Entry.objects.all()
+                                                           for c in e.comments if c.likes >= n),
+            hint="each headline once")
+    rejects(exercises, "liked_headlines", lambda n: Entry.objects.filter(comments__likes__gte=n)
+            .order_by("-headline").values_list("headline", flat=True), hint="sort the headlines")
+
+
+def test_checks_leave_no_data_behind(data):
+    accepts(exercises, "authors_in", solutions.authors_in)
+    accepts(exercises, "liked_headlines", solutions.liked_headlines)
+    assert list(Author.objects.values_list("name", flat=True)) == ["Ada"] and Entry.objects.count() == 2
+
+
+def test_stubs_match_the_checker():
+    assert_stubs_match(exercises, "08_mongodb_django_orm.ipynb")
+
+
+def test_get_or_create_recovers_from_a_lost_race(data):
+    """django-mongodb-backend raises IntegrityError, so get_or_create's race handling works."""
+    from django.db.models.signals import pre_save
+
+    armed = [True]
+
+    def another_request(sender, instance, **kwargs):
+        if armed and armed.pop():
+            Blog.objects.create(name=instance.name, tagline="theirs")
+
+    pre_save.connect(another_request, sender=Blog)
+    try:
+        blog, created = Blog.objects.get_or_create(name="Races", defaults={"tagline": "ours"})
+    finally:
+        pre_save.disconnect(another_request, sender=Blog)
+    assert (blog.tagline, created, Blog.objects.filter(name="Races").count()) == ("theirs", False, 1)
+
+
+def test_values_list_across_a_foreign_key_is_right_or_the_known_secantus_bug(data):
+    right = sorted((e.headline, e.author.name) for e in Entry.objects.select_related("author"))
+    got = sorted(Entry.objects.values_list("headline", "author__name"))
+    probe = next(connections["mongodb"].database["mongo_orm_author"].aggregate(
+        [{"$project": {"_id": 0, "address": {"city": 1}}}]))
+    assert got == (right if probe["address"]["city"] != 1 else [(h, 1) for h, _ in right])
+
+
+def test_without_the_djongo_environment_the_djongo_cells_print_one_line(monkeypatch, tmp_path):
+    from course_project.lessons.mongodb_django_orm import legacy
+
+    monkeypatch.setattr(legacy, "PYTHON", tmp_path / "no-venv" / "bin" / "python")
+    assert ".venv-djongo" in legacy.missing()
+    with pytest.raises(RuntimeError, match="venv-djongo"):
+        legacy.run_legacy_project()
+    cells = [c for c in json.loads((PROJECT_ROOT / "notebooks" / "08_mongodb_django_orm.ipynb").read_text())["cells"]
+             if c["cell_type"] == "code" and "legacy.missing()" in "".join(c["source"])]
+    assert len(cells) >= 2
+    for cell in cells:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            exec("".join(cell["source"]), {})
+        assert out.getvalue().strip() == legacy.missing(), out.getvalue()
 
 
 @pytest.mark.timeout(120)
 def test_djongo_pins_and_its_legacy_project_run_against_the_same_server():
+    from course_project.lessons.mongodb_django_orm import legacy
+    from course_project.runtime.mongo import client
+
+    if legacy.missing():
+        pytest.skip(legacy.missing())
     meta = declared_requirements()
     assert meta["installed"]["django"] == "3.1.12" and meta["installed"]["pymongo"] == "3.11.4"
     assert any(r.replace(" ", "").startswith("django<=3.1.12") for r in meta["requires"])
     report = run_legacy_project()
-    try:
-        assert report["migrate"] == "ok" and report["entries"] == 3
-        assert report["many-to-many: entries by Ada"] == ["Bernoulli numbers", "Looms"]
-        assert report["unique violation raises"] == "django.db.utils.DatabaseError"
-        assert report["is IntegrityError"] is False
-    finally:
-        from course_project.runtime.mongo import client
-        from course_project.lessons.mongodb_django_orm.legacy import DATABASE
-
-        client().drop_database(DATABASE)
+    assert report["migrate"] == "ok" and report["entries"] == 3
+    assert report["many-to-many: entries by Ada"] == ["Bernoulli numbers", "Looms"]
+    assert report["unique violation raises"] == "django.db.utils.DatabaseError"
+    assert report["is IntegrityError"] is False
+    assert report["get_or_create, lost race"].startswith("DatabaseError")
+    assert "E11000 duplicate key" in report["raised from"]
+    assert client()[legacy.DATABASE].list_collection_names() == []  # run_legacy_project dropped it

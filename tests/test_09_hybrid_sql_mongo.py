@@ -6,11 +6,12 @@ from django.test import Client
 from course_project import services
 from course_project.lessons.hybrid_sql_mongo import solutions
 from course_project.lessons.hybrid_sql_mongo.concurrency import atomic_views, naive_views
-from course_project.lessons.hybrid_sql_mongo.documents import ALL, ProductAnalytics, UserActivity
+from course_project.lessons.hybrid_sql_mongo.documents import ALL, Activity, ProductAnalytics, UserActivity
 from course_project.lessons.hybrid_sql_mongo.exercises import exercises
 from course_project.lessons.hybrid_sql_mongo.models import Product
-from course_project.lessons.hybrid_sql_mongo.tracking import purge_orphans
+from course_project.lessons.hybrid_sql_mongo.tracking import log_activity, purge_orphans
 from course_project.runtime.mongo import connect_mongoengine
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["default"])
 
@@ -67,10 +68,44 @@ def test_the_page_renders_while_mongodb_is_down(product, restore_servers):
     assert response.status_code == 200 and "View count unavailable." in response.content.decode()
 
 
-def test_solutions_pass_and_wrong_answers_fail(product):
-    ProductAnalytics.objects(product_id=product.pk).update_one(upsert=True, inc__views=4)
-    report = exercises.check(vars(solutions))
-    assert report.all_passed, str(report)
-    assert exercises.check({}).passed == 0
-    wrong = {"views_of": lambda name: 1, "record_search": lambda pid, term: ProductAnalytics(product_id=pid).save()}
-    assert exercises.check(wrong).passed == 0
+def test_views_of_reference_passes_and_leaves_no_data(product):
+    accepts(exercises, "views_of", solutions.views_of)
+    assert list(Product.objects.values_list("name", flat=True)) == ["Lamp"] and ProductAnalytics.objects.count() == 0
+
+
+def test_views_of_constant_and_wrong_answers_fail(product):
+    rejects(exercises, "views_of", lambda name: 4, hint="views in MongoDB")
+    rejects(exercises, "views_of",
+            lambda name: ProductAnalytics.objects.get(product_id=Product.objects.get(name=name).pk).views,
+            hint="return 0")
+    rejects(exercises, "views_of", lambda name: sum(ProductAnalytics.objects.values_list("views")) if
+            ProductAnalytics.objects(product_id=Product.objects.get(name=name).pk) else 0, hint="views in MongoDB")
+
+
+def record_search_by_saving(product_id, term):
+    """Get, create if missing, append, save: fine alone, wrong under concurrent first searches."""
+    doc = ProductAnalytics.objects(product_id=product_id).first() or ProductAnalytics(product_id=product_id).save()
+    doc.searches.append(term)
+    doc.save()
+
+
+def test_record_search_reference_passes():
+    accepts(exercises, "record_search", solutions.record_search)
+
+
+def test_record_search_constant_and_wrong_answers_fail():
+    rejects(exercises, "record_search", lambda product_id, term: None, hint="expected one document")
+    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
+        product_id=product_id).update_one(upsert=True, add_to_set__searches=term), hint="not $addToSet")
+    rejects(exercises, "record_search", record_search_by_saving, hint="one upsert with $push")
+
+
+def test_stubs_match_the_checker():
+    assert_stubs_match(exercises, "09_hybrid_sql_mongo.ipynb")
+
+
+def test_activities_are_capped_by_push_with_slice():
+    activity = UserActivity.objects(user_id=7)
+    for i in range(5):
+        log_activity(7, Activity(action=f"a{i}"), keep=3)
+    assert activity.count() == 1 and [a.action for a in activity.first().activities] == ["a2", "a3", "a4"]

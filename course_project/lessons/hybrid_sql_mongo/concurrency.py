@@ -20,17 +20,18 @@ def count_view(product_id: int):
     raise RuntimeError(f"could not count a view of product {product_id}")
 
 
-def _run(threads: int, work):
+def run_together(threads: int, work):
+    """work(i, barrier) in `threads` threads; barrier.wait() lines them up. Re-raises the first error."""
     barrier = threading.Barrier(threads)
     errors = []
 
-    def target():
+    def target(i):
         try:
-            work(barrier)
-        except Exception as error:  # collected, reported by the caller
+            work(i, barrier)
+        except Exception as error:  # collected, re-raised below
             errors.append(error)
 
-    pool = [threading.Thread(target=target) for _ in range(threads)]
+    pool = [threading.Thread(target=target, args=(i,)) for i in range(threads)]
     for t in pool:
         t.start()
     for t in pool:
@@ -44,14 +45,14 @@ def naive_views(product_id: int, threads: int = 8) -> dict:
     makes every thread look before any creates, as simultaneous first requests do."""
     NaiveProductAnalytics.objects(product_id=product_id).delete()
 
-    def work(barrier):
+    def work(i, barrier):
         found = NaiveProductAnalytics.objects(product_id=product_id).first()
         barrier.wait()
         if found is None:
             found = NaiveProductAnalytics(product_id=product_id).save()
         found.update(inc__views=1)
 
-    _run(threads, work)
+    run_together(threads, work)
     docs = NaiveProductAnalytics.objects(product_id=product_id)
     return {"documents": docs.count(), "views": sum(d.views for d in docs)}
 
@@ -59,11 +60,11 @@ def naive_views(product_id: int, threads: int = 8) -> dict:
 def atomic_views(product_id: int, threads: int = 8, per_thread: int = 25) -> dict:
     ProductAnalytics.objects(product_id=product_id).delete()
 
-    def work(barrier):
+    def work(i, barrier):
         barrier.wait()
         for _ in range(per_thread):
             count_view(product_id)
 
-    _run(threads, work)
+    run_together(threads, work)
     docs = ProductAnalytics.objects(product_id=product_id)
     return {"documents": docs.count(), "views": sum(d.views for d in docs)}

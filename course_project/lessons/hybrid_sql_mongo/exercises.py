@@ -1,29 +1,69 @@
-"""Notebook 09's exercises (reference answers: solutions.py)."""
-from course_project.runtime.checker import Exercises
+"""Notebook 09's exercises (reference answers: solutions.py).
+
+The checks make their own data: products in PostgreSQL with random names, view counts in MongoDB,
+and product ids no one else uses; record_search is called by several threads at once."""
+import random
+import uuid
+
+from course_project.lessons.hybrid_sql_mongo.concurrency import run_together
 from course_project.lessons.hybrid_sql_mongo.documents import ProductAnalytics
 from course_project.lessons.hybrid_sql_mongo.models import Product
+from course_project.runtime.checker import Exercises
+from course_project.runtime.mongo import connect_mongoengine
 
 exercises = Exercises("09_hybrid_sql_mongo")
+SEARCHERS = 8  # threads that record a search of one new product at the same moment
 
 
 @exercises.add("views_of", "views_of(product_name): the view count from MongoDB, 0 if none")
 def _(answer):
-    products = list(Product.objects.all())
-    assert products, "run the notebook's first sections: they create the products"
-    for product in products:
-        doc = ProductAnalytics.objects(product_id=product.pk).first()
-        expected = doc.views if doc else 0
-        assert answer(product.name) == expected, f"{product.name}: expected {expected}"
-
-
-@exercises.add("record_search", "record_search(product_id, term): push the term, upserting")
-def _(answer):
-    product_id = 987654  # a product id the notebook never uses
-    ProductAnalytics.objects(product_id=product_id).delete()
-    answer(product_id, "lamp")
-    answer(product_id, "desk lamp")
-    docs = ProductAnalytics.objects(product_id=product_id)
+    connect_mongoengine()
+    tag = uuid.uuid4().hex[:6]
+    viewed, also, unseen = [Product.objects.create(name=f"Checker {what} {tag}", price="1.00")
+                            for what in ("lamp", "desk", "chair")]
+    views = {viewed.pk: random.randint(2, 999), also.pk: random.randint(2, 999)}
+    for product_id, n in views.items():
+        ProductAnalytics.objects(product_id=product_id).update_one(upsert=True, set__views=n)
     try:
-        assert docs.count() == 1 and docs.first().searches == ["lamp", "desk lamp"], "one document, both terms in order"
+        for product in (viewed, also):
+            assert answer(product.name) == views[product.pk], \
+                f"{product.name!r} has {views[product.pk]} views in MongoDB"
+        try:
+            got = answer(unseen.name)
+        except Exception as error:
+            raise AssertionError(f"a product nobody viewed has no analytics document: return 0 "
+                                 f"({type(error).__name__}: {error})") from None
+        assert got == 0, f"{unseen.name!r} has no analytics document: expected 0, got {got!r}"
+    finally:
+        ids = [viewed.pk, also.pk, unseen.pk]
+        ProductAnalytics.objects(product_id__in=ids).delete()
+        Product.objects.filter(pk__in=ids).delete()
+
+
+@exercises.add("record_search", "record_search(product_id, term): push the term, upserting, atomically")
+def _(answer):
+    connect_mongoengine()
+    ProductAnalytics.ensure_indexes()  # the unique index on product_id, as in the notebook
+    product_id = random.randint(10**6, 10**7)  # an id the notebook never uses
+    docs = ProductAnalytics.objects(product_id=product_id)
+    docs.delete()
+    try:
+        answer(product_id, "lamp")
+        answer(product_id, "desk lamp")
+        answer(product_id, "lamp")
+        assert docs.count() == 1, f"expected one document for the product, found {docs.count()}"
+        searches = docs.first().searches
+        assert searches == ["lamp", "desk lamp", "lamp"], (
+            f"got {searches}: every search in order, repeats too ($push, not $addToSet)")
+        docs.delete()
+        try:
+            run_together(SEARCHERS, lambda i, start: (start.wait(), answer(product_id, f"term {i}")))
+        except Exception as error:
+            raise AssertionError(f"{SEARCHERS} first searches at once: {type(error).__name__}: {error}; "
+                                 "one upsert with $push does it atomically") from None
+        terms = sorted(t for d in docs for t in d.searches)
+        assert docs.count() == 1 and terms == sorted(f"term {i}" for i in range(SEARCHERS)), (
+            f"{SEARCHERS} first searches at once left {docs.count()} document(s) with {len(terms)} terms: "
+            "one upsert with $push does it atomically")
     finally:
         docs.delete()

@@ -10,6 +10,14 @@ from course_project.runtime.mongo import connect_mongoengine
 
 log = logging.getLogger("course_project.lessons.hybrid_sql_mongo")
 ANALYTICS_BUDGET = 1.0  # seconds a page view may spend on analytics (pymongo's client-side timeout)
+ACTIVITY_CAP = 500  # the most recent activities kept per user: a document may not outgrow 16 MB
+
+
+def log_activity(user_id: int, activity: Activity, keep: int = ACTIVITY_CAP):
+    """Append one activity to the user's document (created if missing), keeping only the last `keep`:
+    $push with $each and $slice, one atomic upsert."""
+    UserActivity.objects(user_id=user_id).update_one(
+        upsert=True, __raw__={"$push": {"activities": {"$each": [activity.to_mongo()], "$slice": -keep}}})
 
 
 def record_view(product, user) -> int | None:
@@ -22,7 +30,7 @@ def record_view(product, user) -> int | None:
             if user.is_authenticated:
                 activity = Activity(action="view_product",
                                     metadata={"product_id": product.pk, "product_name": product.name})
-                UserActivity.objects(user_id=user.pk).update_one(upsert=True, push__activities=activity)
+                log_activity(user.pk, activity)
         return views
     except PyMongoError as error:
         log.warning("analytics unavailable, view of product %s not counted: %s", product.pk,

@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from course_project.env import PROJECT_ROOT, env
@@ -12,9 +13,19 @@ PROJECT = Path(__file__).with_name("djongo_legacy")
 DATABASE = env("MONGO_DB") + "_djongo"
 
 
+def missing() -> str | None:
+    """None when the legacy route can run here; otherwise one line that says why not."""
+    if PYTHON.exists():
+        return None
+    if sys.version_info >= (3, 13):
+        return (f"djongo cannot run on Python {sys.version_info.major}.{sys.version_info.minor}: its Django 3.1 "
+                "imports the cgi module, which Python 3.13 removed, so there is no .venv-djongo. Skipped.")
+    return "The legacy djongo environment (.venv-djongo) is missing: run `./course setup`. Skipped."
+
+
 def _python() -> str:
-    if not PYTHON.exists():
-        raise RuntimeError("the legacy djongo environment (.venv-djongo) is missing: run `./course setup`")
+    if reason := missing():
+        raise RuntimeError(reason)
     return str(PYTHON)
 
 
@@ -27,10 +38,16 @@ def declared_requirements() -> dict:
 
 
 def run_legacy_project() -> dict:
-    """Migrate and exercise the syllabus's djongo models against the course's MongoDB server."""
-    proc = subprocess.run([_python(), "run.py"], cwd=PROJECT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "legacy_settings",
-                               "DJONGO_MONGO_URI": mongo_uri(database=DATABASE), "DJONGO_DB": DATABASE})
+    """Migrate and exercise the syllabus's djongo models against the course's MongoDB server, then
+    drop the database it used (the app user may drop it: dbAdmin there)."""
+    from course_project.runtime.mongo import client
+
+    try:
+        proc = subprocess.run([_python(), "run.py"], cwd=PROJECT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "DJANGO_SETTINGS_MODULE": "legacy_settings",
+                                   "DJONGO_MONGO_URI": mongo_uri(database=DATABASE), "DJONGO_DB": DATABASE})
+    finally:
+        client().drop_database(DATABASE)
     if proc.returncode != 0:
         raise RuntimeError("the djongo project failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1])
     return json.loads(proc.stdout.strip().splitlines()[-1])

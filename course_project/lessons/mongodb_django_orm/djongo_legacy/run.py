@@ -18,6 +18,7 @@ import pymongo  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, IntegrityError, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.models.signals import pre_save  # noqa: E402
 
 from blogapp.models import Author, Blog, Entry  # noqa: E402
 
@@ -49,5 +50,30 @@ try:
 except (IntegrityError, DatabaseError) as error:
     report["unique violation raises"] = f"{type(error).__module__}.{type(error).__name__}"
     report["is IntegrityError"] = isinstance(error, IntegrityError)
+
+# get_or_create's race: another request creates the same blog between our get() and our create().
+# Django's answer to that is to catch IntegrityError and get() again; djongo raises DatabaseError.
+rival = {"armed": True}
+
+
+def another_request(sender, instance, **kwargs):
+    if rival.pop("armed", False):
+        Blog.objects.create(name=instance.name, tagline="created by another request")
+
+
+pre_save.connect(another_request, sender=Blog)
+try:
+    blog, created = Blog.objects.get_or_create(name="Races", defaults={"tagline": "ours"})
+    report["get_or_create, lost race"] = f"returned the other request's blog, created={created}"
+except DatabaseError as error:
+    chain, e, duplicate = [], error, None
+    while e is not None and not isinstance(e, Blog.DoesNotExist):
+        chain.append(type(e).__name__)
+        duplicate = getattr(e, "details", {}).get("writeErrors", [{}])[0].get("errmsg") or duplicate
+        e = e.__cause__ or e.__context__
+    report["get_or_create, lost race"] = f"{chain[0]}: {str(error) or '(no message)'}"
+    report["raised from"] = " <- ".join(chain[1:]) + f": {duplicate}"
+finally:
+    pre_save.disconnect(another_request, sender=Blog)
 print(json.dumps(report))
 sys.exit(0)
