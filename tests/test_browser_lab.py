@@ -61,6 +61,22 @@ def lab(tmp_path_factory):
     log.close()
 
 
+def run_cell(cell, expected: str, attempts: int = 3):
+    """Shift+Enter in the cell until its output shows `expected`: on a loaded machine a key press can
+    reach the page before the editor has focus (the cell is safe to run twice)."""
+    from playwright.sync_api import expect
+
+    for attempt in range(attempts):
+        cell.locator(".jp-InputArea-editor").click()
+        cell.page.keyboard.press("Shift+Enter")
+        try:
+            expect(cell.locator(".jp-OutputArea-output")).to_contain_text(expected, timeout=40_000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 def test_start_here_runs_in_jupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
@@ -81,10 +97,8 @@ def test_start_here_runs_in_jupyterlab(lab):
         cells = page.locator(".jp-Notebook .jp-CodeCell")
         expect(cells.nth(0).locator(".jp-OutputArea-output")).to_have_count(0)
 
-        cells.nth(0).locator(".jp-InputArea-editor").click()  # the bootstrap cell
-        page.keyboard.press("Shift+Enter")
-        expect(cells.nth(0).locator(".jp-OutputArea-output")).to_contain_text("Django 5.2 is set up",
-                                                                            timeout=90_000)
+        run_cell(cells.nth(0), "Django 5.2 is set up")  # the bootstrap cell
+        first = int(cells.nth(0).locator(".jp-InputPrompt").inner_text().strip()[1:-2])
         cells.nth(2).locator(".jp-InputArea-editor").click()  # then the server status cell
         page.keyboard.press("Shift+Enter")
         status = cells.nth(2).locator(".jp-OutputArea-output")
@@ -92,7 +106,7 @@ def test_start_here_runs_in_jupyterlab(lab):
         text = status.inner_text()
         for name in servers():
             assert any(line.split()[:1] == [name] and " up " in f" {line} " for line in text.splitlines()), text
-        assert cells.nth(2).locator(".jp-InputPrompt").inner_text().strip() == "[2]:"  # a fresh run
+        assert cells.nth(2).locator(".jp-InputPrompt").inner_text().strip() == f"[{first + 1}]:"  # a fresh run
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
                               ".jp-OutputArea-output.jp-mod-error")
         expect(errors).to_have_count(0)
