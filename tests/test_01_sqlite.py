@@ -5,18 +5,33 @@ from django.db import connections
 
 from course_project.lessons.sqlite import solutions
 from course_project.lessons.sqlite.exercises import exercises
-from course_project.lessons.sqlite.files import fresh_database, tables
-from course_project.lessons.sqlite.locking import two_writers
+from course_project.lessons.sqlite.files import alias_with, fresh_database, tables
+from course_project.lessons.sqlite.locking import reader_and_writer, two_writers
 from course_project.lessons.sqlite.models import Note
+from exercise_checks import accepts, assert_stubs_match, rejects
 
-pytestmark = pytest.mark.django_db(databases=["sqlite", "sqlite_wal"], transaction=True)
+# Tests on the lesson's aliases use the test databases. Aliases that the lesson registers at run time
+# (files.alias_with) are unknown to Django's test case, so those tests only lift pytest-django's blocker.
+on_test_databases = pytest.mark.django_db(databases=["sqlite", "sqlite_wal"], transaction=True)
 
 
+@pytest.fixture
+def run_time_aliases(django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+
+
+WAL_ONLY = {"init_command": "PRAGMA journal_mode=WAL", "timeout": 5}
+IMMEDIATE_ONLY = {"transaction_mode": "IMMEDIATE", "timeout": 5}
+
+
+@on_test_databases
 def test_migrations_build_a_fresh_file():
     fresh_database("sqlite")
     assert tables("sqlite") == ["django_migrations", "sqlitelab_hit", "sqlitelab_note"]
 
 
+@on_test_databases
 def test_default_settings_lock_the_second_writer():
     fresh_database("sqlite")
     result = two_writers("sqlite")
@@ -25,6 +40,17 @@ def test_default_settings_lock_the_second_writer():
     assert result["rows"] == ["A"]
 
 
+def test_wal_alone_does_not_save_the_second_writer(run_time_aliases):
+    assert two_writers(alias_with("wal_only", WAL_ONLY)) == {
+        "A": "committed", "B": "OperationalError: database is locked", "rows": ["A"]}
+
+
+def test_immediate_alone_lets_both_writers_commit(run_time_aliases):
+    assert two_writers(alias_with("immediate_only", IMMEDIATE_ONLY)) == {
+        "A": "committed", "B": "committed", "rows": ["A", "B"]}
+
+
+@on_test_databases
 def test_wal_and_immediate_transactions_let_both_writers_commit():
     fresh_database("sqlite_wal")
     result = two_writers("sqlite_wal")
@@ -34,16 +60,51 @@ def test_wal_and_immediate_transactions_let_both_writers_commit():
         assert cursor.fetchone()[0] == "wal"
 
 
-def test_solutions_pass_and_wrong_answers_fail():
+def test_a_reader_blocks_the_writer_only_without_wal(run_time_aliases):
+    journal = reader_and_writer(alias_with("journal", {"timeout": 1}))
+    assert journal["writer"] == "OperationalError: database is locked" and journal["writer took"] >= 0.9
+    wal = reader_and_writer(alias_with("wal_only", WAL_ONLY))
+    assert wal["writer"] == "committed" and wal["writer took"] < 0.9
+    assert journal["reader saw"] == wal["reader saw"] == [0, 0]  # the reader's snapshot does not move
+
+
+def test_the_stubs_match_the_checker():
+    assert_stubs_match(exercises, "01_sqlite.ipynb")
+
+
+def test_wal_options(run_time_aliases):
+    accepts(exercises, "wal_options", solutions.wal_options)
+    # the sqlite_wal alias's OPTIONS, as the notebook prints them: a 5-second timeout
+    rejects(exercises, "wal_options", {**solutions.wal_options, "timeout": 5}, hint="at least 10 seconds")
+    rejects(exercises, "wal_options", {"transaction_mode": "IMMEDIATE", "timeout": 10}, hint="not in WAL mode")
+    rejects(exercises, "wal_options", {**solutions.wal_options, "transaction_mode": "DEFERRED"},
+            hint="set transaction_mode to IMMEDIATE")
+
+
+def test_strict_scores_sql():
+    accepts(exercises, "strict_scores_sql", solutions.strict_scores_sql)
+    rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL)",
+            hint="add the STRICT keyword")
+    rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT, points INTEGER) STRICT",
+            hint="make both columns NOT NULL")
+
+
+@on_test_databases
+def test_urgent_titles():
     fresh_database("sqlite")
     Note.objects.using("sqlite").bulk_create([Note(title="b", data={"priority": 2}),
                                               Note(title="a", data={"priority": 1})])
-    assert exercises.check(vars(solutions)).all_passed, str(exercises.check(vars(solutions)))
-    assert exercises.check({}).passed == 0
-    wrong = {"wal_options": {"transaction_mode": "DEFERRED", "timeout": 10},
-             "strict_scores_sql": "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL)",
-             "urgent_titles": lambda: ["a", "b"]}
-    assert exercises.check(wrong).passed == 0
+    accepts(exercises, "urgent_titles", solutions.urgent_titles)
+    constant = list(solutions.urgent_titles())
+    rejects(exercises, "urgent_titles", lambda: constant, hint="with the checker's notes added")
+    rejects(exercises, "urgent_titles",
+            lambda: Note.objects.using("sqlite").filter(data__priority__gt=2).values_list("title", flat=True),
+            hint="with the checker's notes added")
+    rejects(exercises, "urgent_titles",
+            lambda: [n.title for n in Note.objects.using("sqlite").order_by("title")
+                     if Note.objects.using("sqlite").filter(pk=n.pk, data__priority__gte=2).exists()],
+            hint="filter in the database, in one query")
+    assert not Note.objects.using("sqlite").filter(title__startswith="check ").exists()  # the checker tidied up
 
 
 def test_strict_solution_really_is_strict():

@@ -10,6 +10,7 @@ from course_project.lessons.postgresql import solutions
 from course_project.lessons.postgresql.corpus import CORPUS, load_articles, plan
 from course_project.lessons.postgresql.exercises import exercises
 from course_project.lessons.postgresql.models import Article
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["default"])
 
@@ -76,10 +77,40 @@ def test_contrib_postgres_jsonfield_fails_the_checks():
     assert all(e.level == checks.ERROR for e in errors)
 
 
-def test_solutions_pass_and_wrong_answers_fail(corpus):
-    assert exercises.check(vars(solutions)).all_passed, str(exercises.check(vars(solutions)))
-    assert exercises.check({}).passed == 0
-    wrong = {"tagged_titles": lambda *tags: Article.objects.filter(tags__overlap=list(tags)).values_list("title", flat=True),
-             "best_match": lambda words: "types §41",
-             "owner_fix_sql": "GRANT ALL PRIVILEGES ON DATABASE appdb TO app"}
-    assert exercises.check(wrong).passed == 0
+def test_the_stubs_match_the_checker():
+    assert_stubs_match(exercises, "02_postgresql.ipynb")
+
+
+def test_tagged_titles(corpus):
+    accepts(exercises, "tagged_titles", solutions.tagged_titles)
+    constant = list(solutions.tagged_titles("generator", "iterator"))
+    rejects(exercises, "tagged_titles", lambda *tags: constant, hint="for the checker's tags")
+    rejects(exercises, "tagged_titles",
+            lambda *tags: Article.objects.filter(tags__overlap=list(tags)).values_list("title", flat=True),
+            hint="every tag")
+
+
+def test_best_match(corpus):
+    accepts(exercises, "best_match", solutions.best_match)
+    constant = solutions.best_match("decorator")
+    rejects(exercises, "best_match", lambda words: constant, hint="the best-ranked title is")
+    # matching without ranking returns the first title in alphabetical order
+    rejects(exercises, "best_match",
+            lambda words: Article.objects.filter(search_vector=SearchQuery(words, config="english"))
+            .values_list("title", flat=True).first(),
+            hint="order by SearchRank")
+    assert not Article.objects.filter(title__endswith=" check").exists()  # the checker removed its articles
+
+
+def test_owner_fix_sql():
+    accepts(exercises, "owner_fix_sql", solutions.owner_fix_sql)
+    accepts(exercises, "owner_fix_sql", "GRANT CREATE ON SCHEMA public TO course_tmp_app")  # the other fix
+    # the fix from section 2, copied with its names: it does nothing for course_tmp_app
+    rejects(exercises, "owner_fix_sql", "ALTER DATABASE course_tmp_blog OWNER TO course_tmp_blogger",
+            hint="does not exist")
+    rejects(exercises, "owner_fix_sql", "GRANT ALL PRIVILEGES ON DATABASE course_tmp_appdb TO course_tmp_app",
+            hint="still cannot create a table")
+    rejects(exercises, "owner_fix_sql", "GRANT CREATE ON SCHEMA public TO PUBLIC", hint="now every role")
+    rejects(exercises, "owner_fix_sql", "ALTER ROLE course_tmp_app SUPERUSER", hint="needs no SUPERUSER")
+    rejects(exercises, "owner_fix_sql", "GRANT CREATE ON SCHEMA public TO course_tmp_app; SELECT 1",
+            hint="one SQL statement")

@@ -11,6 +11,7 @@ from course_project.lessons.mysql_mariadb import solutions
 from course_project.lessons.mysql_mariadb.ddl import apply_failing_migration, drop_ledger
 from course_project.lessons.mysql_mariadb.exercises import exercises
 from course_project.lessons.mysql_mariadb.models import Customer
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["legacy", "default"], transaction=True)
 
@@ -71,10 +72,49 @@ def test_pymysql_drives_django_in_its_own_process():
     assert MySQLdb.__name__ == "MySQLdb" and "pymysql" not in type(MySQLdb.connect).__module__
 
 
-def test_solutions_pass_and_wrong_answers_fail(customers):
-    assert exercises.check(vars(solutions)).all_passed, str(exercises.check(vars(solutions)))
-    assert exercises.check({}).passed == 0
-    wrong = {"shop_grant": "GRANT ALL PRIVILEGES ON *.* TO 'app'@'%'",
-             "exact_names": lambda name: Customer.objects.using("legacy").filter(name=name).values_list("name", flat=True),
-             "strict_options": {"charset": "utf8"}}
-    assert exercises.check(wrong).passed == 0
+def test_the_stubs_match_the_checker():
+    assert_stubs_match(exercises, "03_mysql_mariadb.ipynb")
+
+
+def test_shop_grant():
+    accepts(exercises, "shop_grant", solutions.shop_grant)
+    accepts(exercises, "shop_grant", "grant select,insert,update,delete on `course_tmp_store`.* to course_tmp_clerk")
+    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO 'course_tmp_clerk'@'%'",
+            hint="can read course_tmp_other too")
+    # section 2's GRANT, with this exercise's names: too many privileges
+    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES "
+                                     "ON course_tmp_store.* TO 'course_tmp_clerk'@'%'", hint="can CREATE tables")
+    rejects(exercises, "shop_grant", "GRANT SELECT ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
+            hint="cannot run INSERT")
+    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON course_tmp_store.* "
+                                     "TO 'course_tmp_clerk'@'%'", hint="grant exactly")
+    rejects(exercises, "shop_grant", "CREATE USER x; GRANT ALL ON *.* TO x", hint="one SQL statement")
+
+
+def test_exact_names(customers):
+    accepts(exercises, "exact_names", solutions.exact_names)
+    constant = list(solutions.exact_names("ada"))
+    rejects(exercises, "exact_names", lambda name: constant, hint="only that exact spelling")
+    rejects(exercises, "exact_names",
+            lambda name: Customer.objects.using("legacy").filter(name=name).values_list("name", flat=True),
+            hint="ignores case")
+    rejects(exercises, "exact_names",
+            lambda name: Customer.objects.using("legacy").filter(name__contains=name).values_list("name", flat=True),
+            hint="only that exact spelling")
+    assert not Customer.objects.using("legacy").filter(city="check").exists()  # the checker removed its rows
+
+
+def test_strict_options():
+    accepts(exercises, "strict_options", solutions.strict_options)
+    accepts(exercises, "strict_options", {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')"})
+    # the syllabus's OPTIONS, as section 1 prints them: strict, but the server's other modes are gone
+    rejects(exercises, "strict_options", {"init_command": "SET sql_mode='STRICT_TRANS_TABLES'", "charset": "utf8mb4"},
+            hint="the session lost the server's")
+    # no init_command: strict only where the server's default is
+    rejects(exercises, "strict_options", {"charset": "utf8mb4"}, hint="the session is not strict")
+    rejects(exercises, "strict_options",
+            {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb3"},
+            hint="not utf8mb4")
+    with connections["legacy"].cursor() as cursor:  # the checker put the server's default back
+        cursor.execute("SELECT @@GLOBAL.sql_mode")
+        assert "STRICT_TRANS_TABLES" in cursor.fetchone()[0]

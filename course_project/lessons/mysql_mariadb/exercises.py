@@ -1,32 +1,133 @@
-"""Notebook 03's exercises (reference answers: solutions.py)."""
-import re
+"""Notebook 03's exercises (reference answers: solutions.py).
 
-from course_project.runtime.checker import Exercises
+The checker applies what the learner wrote: the GRANT runs as root on a throwaway database and user,
+the OPTIONS open a real connection (while the checker has made the server's default sql_mode
+non-strict), and exact_names runs on customers the checker adds for the check.
+"""
+import random
+import secrets
+import string
+from contextlib import contextmanager
+
+import MySQLdb
+import sqlparse
+from django.conf import settings
+from django.db.backends.mysql.base import DatabaseWrapper
+
 from course_project.lessons.mysql_mariadb.models import Customer
+from course_project.runtime.checker import Exercises
+from course_project.services.config import servers
 
 exercises = Exercises("03_mysql_mariadb")
 
+STORE, OTHER, CLERK = "course_tmp_store", "course_tmp_other", "course_tmp_clerk"
+FOUR = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 
-@exercises.add("shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE on shop.* to 'app'@'%'")
+
+def _one_statement(answer) -> str:
+    statements = [s for s in sqlparse.split(str(answer)) if s.strip()]
+    assert len(statements) == 1, f"one SQL statement, not {len(statements)}"
+    return statements[0]
+
+
+def _rows(cursor, sql, params=()):
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+@exercises.add("shop_grant", f"GRANT {CLERK}@% SELECT, INSERT, UPDATE, DELETE on every table of {STORE}, nothing else")
 def _(answer):
-    sql = re.sub(r"\s+", " ", str(answer)).strip().rstrip(";")
-    match = re.fullmatch(r"(?i)GRANT (.+?) ON `?shop`?\.\* TO '?app'?@'%'", sql)
-    assert "*.*" not in sql, "*.* would grant on every database"
-    assert match, "expected GRANT <privileges> ON shop.* TO 'app'@'%'"
-    privileges = {p.strip().upper() for p in match.group(1).split(",")}
-    assert privileges == {"SELECT", "INSERT", "UPDATE", "DELETE"}, f"privileges {sorted(privileges)}"
+    statement = _one_statement(answer)
+    assert statement.lstrip().upper().startswith("GRANT"), "answer with a GRANT statement"
+    server, password = servers()["mariadb"], secrets.token_urlsafe(12)
+    root = server.connect(admin=True, database="")
+    cursor = root.cursor()
+    try:
+        _drop_throwaways(cursor)
+        for database in (STORE, OTHER):
+            cursor.execute(f"CREATE DATABASE {database}")
+            cursor.execute(f"CREATE TABLE {database}.item (id INT PRIMARY KEY, name VARCHAR(20))")
+            cursor.execute(f"INSERT INTO {database}.item VALUES (1, 'pen')")
+        cursor.execute(f"CREATE USER '{CLERK}'@'%' IDENTIFIED BY '{password}'")  # token_urlsafe: no quotes
+        cursor.execute(statement)  # the learner's GRANT, as root
+        granted = {privilege for (privilege,) in _rows(
+            cursor, "SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
+                    "WHERE GRANTEE = %s AND TABLE_SCHEMA = %s", [f"'{CLERK}'@'%'", STORE])}
+        clerk = server.connect(user=CLERK, password=password, database="")
+        try:
+            mine = clerk.cursor()
+            for sql in (f"SELECT name FROM {STORE}.item", f"INSERT INTO {STORE}.item VALUES (2, 'ink')",
+                        f"UPDATE {STORE}.item SET name = 'pencil' WHERE id = 1", f"DELETE FROM {STORE}.item WHERE id = 2"):
+                try:
+                    mine.execute(sql)
+                except MySQLdb.MySQLError as error:
+                    raise AssertionError(f"{CLERK} cannot run {sql.split()[0]} on {STORE}: {error.args[1]}") from None
+            for sql, hint in ((f"SELECT name FROM {OTHER}.item", f"{CLERK} can read {OTHER} too: grant on {STORE}.* only"),
+                              (f"CREATE TABLE {STORE}.extra (id INT)", f"{CLERK} can CREATE tables: grant only the four privileges")):
+                try:
+                    mine.execute(sql)
+                except MySQLdb.MySQLError:
+                    continue
+                raise AssertionError(hint)
+        finally:
+            clerk.close()
+        assert granted == FOUR, f"on {STORE} the user has {sorted(granted)}; grant exactly {sorted(FOUR)}"
+    finally:
+        _drop_throwaways(cursor)
+        root.close()
+
+
+def _drop_throwaways(cursor):
+    for database in (STORE, OTHER):
+        cursor.execute(f"DROP DATABASE IF EXISTS {database}")
+    cursor.execute(f"DROP USER IF EXISTS '{CLERK}'@'%'")
 
 
 @exercises.add("exact_names", "exact_names(name): customers on legacy whose name matches case-sensitively")
 def _(answer):
-    names = list(Customer.objects.using("legacy").values_list("name", flat=True))
-    assert names, "run section 5 first: it creates the customers"
-    for probe in ("ada", "Ada", "ADA"):
-        expected = sorted(n for n in names if n == probe)
-        assert sorted(answer(probe)) == expected, f"exact_names({probe!r}) should be {expected}"
+    token = "".join(random.choices(string.ascii_lowercase, k=6))
+    spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token}x"]
+    added = Customer.objects.using("legacy").bulk_create([Customer(name=name, city="check") for name in spellings])
+    try:
+        for probe in random.sample(spellings[:3], 3):
+            got = sorted(answer(probe))
+            assert got == [probe], (f"exact_names({probe!r}) returned {got}: only that exact spelling; "
+                                    "MariaDB's default collation ignores case")
+    finally:
+        Customer.objects.using("legacy").filter(pk__in=[c.pk for c in added]).delete()
 
 
-@exercises.add("strict_options", "OPTIONS for MariaDB: strict mode and utf8mb4")
+@contextmanager
+def server_default_mode(modes: str):
+    """Set the server's default sql_mode for new connections, for the length of a check only."""
+    root = servers()["mariadb"].connect(admin=True, database="")
+    cursor = root.cursor()
+    cursor.execute("SELECT @@GLOBAL.sql_mode")
+    (saved,) = cursor.fetchone()
+    cursor.execute("SET GLOBAL sql_mode = %s", [modes])
+    try:
+        yield
+    finally:
+        cursor.execute("SET GLOBAL sql_mode = %s", [saved])
+        root.close()
+
+
+@exercises.add("strict_options", "OPTIONS for MariaDB: strict and utf8mb4 on any server, keeping the server's other modes")
 def _(answer):
-    assert answer.get("charset") == "utf8mb4", "charset must be utf8mb4 (utf8 is utf8mb3)"
-    assert re.search(r"STRICT_(TRANS|ALL)_TABLES", answer.get("init_command", "")), "turn on strict mode"
+    assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
+    keep = {"ERROR_FOR_DIVISION_BY_ZERO", "NO_ENGINE_SUBSTITUTION", random.choice(["NO_ZERO_DATE", "ANSI_QUOTES"])}
+    connection = DatabaseWrapper({**settings.DATABASES["legacy"], "OPTIONS": {"connect_timeout": 3, **answer}},
+                                 "strict_options_check")
+    with server_default_mode(",".join(sorted(keep))):  # a server whose default is not strict
+        connection.ensure_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@SESSION.sql_mode, @@character_set_connection")
+            mode, charset = cursor.fetchone()
+    finally:
+        connection.close()
+    modes = set(mode.split(","))
+    assert modes & {"STRICT_TRANS_TABLES", "STRICT_ALL_TABLES"}, \
+        f"on a server whose default sql_mode is {sorted(keep)}, the session is not strict: {mode!r}"
+    assert keep <= modes, f"the session lost the server's {sorted(keep - modes)}: add strict mode to @@sql_mode, do not replace it"
+    assert charset == "utf8mb4", f"the connection's character set is {charset}, not utf8mb4"

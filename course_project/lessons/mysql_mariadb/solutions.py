@@ -1,9 +1,9 @@
-"""Reference answers for notebook 03."""
+"""Reference answers for notebook 03 (checked by tests/test_03_mysql_mariadb.py)."""
 from django.db.models.functions import Collate
 
 from course_project.lessons.mysql_mariadb.models import Customer
 
-shop_grant = "GRANT SELECT, INSERT, UPDATE, DELETE ON shop.* TO 'app'@'%'"
+shop_grant = "GRANT SELECT, INSERT, UPDATE, DELETE ON course_tmp_store.* TO 'course_tmp_clerk'@'%'"
 
 
 def exact_names(name):
@@ -11,4 +11,4 @@ def exact_names(name):
             .filter(exact=name).order_by("name").values_list("name", flat=True))
 
 
-strict_options = {"init_command": "SET sql_mode='STRICT_TRANS_TABLES'", "charset": "utf8mb4"}
+strict_options = {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb4"}

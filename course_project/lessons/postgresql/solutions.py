@@ -1,4 +1,4 @@
-"""Reference answers for notebook 02."""
+"""Reference answers for notebook 02 (checked by tests/test_02_postgresql.py)."""
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F
 
@@ -15,4 +15,4 @@ def best_match(words):
             .order_by("-rank", "title").values_list("title", flat=True).first())
 
 
-owner_fix_sql = "ALTER DATABASE appdb OWNER TO app;"
+owner_fix_sql = "ALTER DATABASE course_tmp_appdb OWNER TO course_tmp_app;"

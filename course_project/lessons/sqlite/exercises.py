@@ -1,6 +1,17 @@
-"""Notebook 01's exercises (reference answers: solutions.py)."""
-import sqlite3
+"""Notebook 01's exercises (reference answers: solutions.py).
 
+The checker applies what the learner wrote: OPTIONS become a real alias on a file of their own,
+SQL runs on an in-memory database, and functions run on notes the checker adds for the check.
+"""
+import random
+import sqlite3
+import string
+
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from course_project.lessons.sqlite.files import alias_with
+from course_project.lessons.sqlite.locking import two_writers
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("01_sqlite")
@@ -9,14 +20,22 @@ exercises = Exercises("01_sqlite")
 @exercises.add("wal_options", "OPTIONS for a SQLite alias: WAL journal, BEGIN IMMEDIATE, wait up to 10 s for locks")
 def _(answer):
     assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
-    assert str(answer.get("transaction_mode", "")).upper() == "IMMEDIATE", "set transaction_mode to IMMEDIATE"
-    assert answer.get("timeout", 0) >= 10, "set timeout (seconds to wait for a lock) to 10 or more"
-    conn = sqlite3.connect(":memory:")
-    commands = [c for c in answer.get("init_command", "").split(";") if c.strip()]
-    assert any("journal_mode" in c.lower() and "wal" in c.lower() for c in commands), \
-        "init_command should contain PRAGMA journal_mode=WAL"
-    for command in commands:
-        conn.execute(command)  # every PRAGMA must be valid SQL
+    alias = alias_with("exercise", answer)
+    connection = connections[alias]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal", "the file is not in WAL mode: init_command needs PRAGMA journal_mode=WAL"
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] >= 10_000, "wait at least 10 seconds for a lock: timeout is in seconds"
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(using=alias):
+            connection.cursor().execute("SELECT 1")
+        assert queries.captured_queries[0]["sql"] == "BEGIN IMMEDIATE", \
+            f"transactions start with {queries.captured_queries[0]['sql']!r}: set transaction_mode to IMMEDIATE"
+        result = two_writers(alias)
+        assert result["rows"] == ["A", "B"], f"two writers on these OPTIONS: {result}"
+    finally:
+        connection.close()
 
 
 @exercises.add("strict_scores_sql", "CREATE TABLE for a STRICT table scores(name TEXT NOT NULL, points INTEGER NOT NULL)")
@@ -24,19 +43,31 @@ def _(answer):
     conn = sqlite3.connect(":memory:")
     conn.execute(answer)
     conn.execute("INSERT INTO scores (name, points) VALUES ('ada', 3)")
-    try:
-        conn.execute("INSERT INTO scores (name, points) VALUES ('bob', 'lots')")
-    except sqlite3.IntegrityError:
-        return
-    raise AssertionError("the table accepted text in an INTEGER column: add the STRICT keyword")
+    for values, hint in ((("bob", "lots"), "the table accepted text in an INTEGER column: add the STRICT keyword"),
+                         ((None, 1), "the table accepted a NULL name: make both columns NOT NULL"),
+                         (("cy", None), "the table accepted NULL points: make both columns NOT NULL")):
+        try:
+            conn.execute("INSERT INTO scores (name, points) VALUES (?, ?)", values)
+        except sqlite3.IntegrityError:
+            continue
+        raise AssertionError(hint)
 
 
-@exercises.add("urgent_titles", "a function returning the titles of Notes (sqlite alias) with data['priority'] >= 2, by title")
+@exercises.add("urgent_titles", "urgent_titles(): in one query, titles of Notes (sqlite alias) with data['priority'] >= 2, by title")
 def _(answer):
     from course_project.lessons.sqlite.models import Note
 
-    expected = list(Note.objects.using("sqlite").filter(data__priority__gte=2)
-                    .order_by("title").values_list("title", flat=True))
-    assert expected, "run the notebook's cells that create the notes first"
-    got = list(answer())
-    assert got == expected, f"expected {expected}, got {got}"
+    notes = Note.objects.using("sqlite")
+    token = "".join(random.choices(string.ascii_lowercase, k=6))
+    mine = [Note(title=f"check {token} {letter}", data={"priority": random.choice([1, 2, 3])})
+            for letter in random.sample("abcdefgh", 8)]
+    mine[0].data, mine[1].data = {"priority": 2}, {"priority": 1}  # both sides of the boundary, always
+    notes.bulk_create(mine)
+    try:
+        expected = sorted(n.title for n in notes.all() if n.data.get("priority", 0) >= 2)
+        with CaptureQueriesContext(connections["sqlite"]) as queries:
+            got = list(answer())
+        assert got == expected, f"with the checker's notes added, expected {expected}, got {got}"
+        assert len(queries) == 1, f"{len(queries)} queries: filter in the database, in one query"
+    finally:
+        notes.filter(title__startswith=f"check {token} ").delete()

@@ -1,4 +1,5 @@
-"""SQLite is a file: helpers to start a lesson from a fresh one."""
+"""SQLite is a file: helpers to start a lesson from a fresh one, and to try other OPTIONS on a file of their own."""
+import copy
 from io import StringIO
 from pathlib import Path
 
@@ -24,10 +25,32 @@ def fresh_database(alias: str) -> str:
     """Delete the alias's file (and its -wal/-shm companions), then migrate a new one."""
     connections[alias].close()
     path = database_file(alias)
-    for extra in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{extra}").unlink(missing_ok=True)
+    _delete(path)
     call_command("migrate", database=alias, verbosity=0, stdout=StringIO())
     return relative(path)
+
+
+def _delete(path: Path):
+    for extra in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+
+
+def alias_with(name: str, options: dict) -> str:
+    """Register the alias `sqlite_<name>`: the `sqlite` alias's settings with these OPTIONS, on a new
+    file of its own next to it, holding only the Hit table (for locking.two_writers)."""
+    from course_project.lessons.sqlite.models import Hit
+
+    alias = f"sqlite_{name}"
+    if alias in connections.settings:
+        connections[alias].close()
+        del connections[alias]
+    base = connections.settings["sqlite"]
+    path = Path(base["NAME"]).with_name(f"{Path(base['NAME']).stem}_{name}.sqlite3")
+    _delete(path)
+    connections.settings[alias] = {**copy.deepcopy(base), "NAME": path, "OPTIONS": options}
+    with connections[alias].schema_editor() as editor:
+        editor.create_model(Hit)
+    return alias
 
 
 def tables(alias: str) -> list:

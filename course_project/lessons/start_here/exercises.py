@@ -1,24 +1,63 @@
-"""Notebook 00's exercises (reference answers: solutions.py)."""
+"""Notebook 00's exercises (reference answers: solutions.py).
+
+The checker opens connections of its own, changes them, and hands them to the learner's function,
+so only a function that really asks the server can pass.
+"""
+import random
+from contextlib import contextmanager
+
 from django.db import connections
 
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("00_start_here")
 
+# Modes MariaDB keeps as they are (no combination modes such as ANSI, which expand to several).
+SIMPLE_MODES = ("ANSI_QUOTES", "ERROR_FOR_DIVISION_BY_ZERO", "IGNORE_SPACE", "NO_AUTO_VALUE_ON_ZERO",
+                "NO_BACKSLASH_ESCAPES", "NO_ENGINE_SUBSTITUTION", "NO_ZERO_DATE", "NO_ZERO_IN_DATE",
+                "ONLY_FULL_GROUP_BY", "PIPES_AS_CONCAT", "REAL_AS_FLOAT", "STRICT_ALL_TABLES",
+                "STRICT_TRANS_TABLES")
 
-def _ask(alias, sql):
-    with connections[alias].cursor() as cursor:
+
+@contextmanager
+def fresh(alias):
+    """A new Django connection to `alias`, separate from the one the notebook uses; closed afterwards."""
+    connection = connections.create_connection(alias)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _ask(connection, sql):
+    with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchone()[0]
 
 
-@exercises.add("replica_is_read_only", "a function returning the replica's pg_is_in_recovery() as a bool")
+@exercises.add("is_read_only", "is_read_only(connection): True when the connection's session refuses writes")
 def _(answer):
-    got = answer()
-    assert isinstance(got, bool), f"return a bool, not {type(got).__name__}"
-    assert got == _ask("replica", "SELECT pg_is_in_recovery()"), "ask the replica alias, not default"
+    with fresh("default") as primary, fresh("replica") as replica, fresh("default") as locked:
+        with locked.cursor() as cursor:
+            cursor.execute("SET default_transaction_read_only = on")  # this session only
+        for name, connection in (("the primary", primary), ("a primary session set to read-only", locked),
+                                 ("the replica", replica)):
+            expected = _ask(connection, "SHOW transaction_read_only") == "on"
+            got = answer(connection)
+            assert isinstance(got, bool), f"return a bool, not {type(got).__name__}"
+            assert got == expected, (f"on {name} the answer is {expected}: ask the connection itself "
+                                     "(SHOW transaction_read_only), not its alias or the server's role")
 
 
-@exercises.add("legacy_sql_mode", "the sql_mode of Django's connection to the legacy alias")
+@exercises.add("sql_modes", "sql_modes(connection): the set of sql_mode names the connection's session runs with")
 def _(answer):
-    assert answer == _ask("legacy", "SELECT @@sql_mode"), "run SELECT @@sql_mode on connections['legacy']"
+    chosen = set(random.sample(SIMPLE_MODES, 3))
+    with fresh("legacy") as django_default, fresh("legacy") as changed:
+        with changed.cursor() as cursor:
+            cursor.execute("SET SESSION sql_mode = %s", [",".join(sorted(chosen))])
+        for connection, expected in ((django_default, set(_ask(django_default, "SELECT @@SESSION.sql_mode").split(","))),
+                                     (changed, chosen)):
+            got = answer(connection)
+            assert isinstance(got, (set, frozenset)), f"return a set of mode names, not {type(got).__name__}"
+            assert got == expected, (f"this session runs with {sorted(expected)}: ask the session "
+                                     "(@@SESSION.sql_mode), not the server's default or the settings")

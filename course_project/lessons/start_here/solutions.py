@@ -1,13 +1,13 @@
-"""Reference answers for notebook 00."""
-from django.db import connections
+"""Reference answers for notebook 00 (checked by tests/test_00_start_here.py)."""
 
 
-def replica_is_read_only():
-    with connections["replica"].cursor() as cursor:
-        cursor.execute("SELECT pg_is_in_recovery()")
-        return cursor.fetchone()[0]
+def is_read_only(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_read_only")
+        return cursor.fetchone()[0] == "on"
 
 
-with connections["legacy"].cursor() as _cursor:
-    _cursor.execute("SELECT @@sql_mode")
-    legacy_sql_mode = _cursor.fetchone()[0]
+def sql_modes(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@SESSION.sql_mode")
+        return set(cursor.fetchone()[0].split(","))
