@@ -4,10 +4,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 
 from course_project.lessons.migrations import solutions
 from course_project.lessons.migrations.exercises import exercises
 from course_project.lessons.migrations.throwaway import ThrowawayApp
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 
 def columns():
@@ -56,7 +58,30 @@ def test_reset_recipe_on_a_throwaway_app_leaves_one_migration():
     assert not app.root.exists()
 
 
-def test_solutions_pass_and_wrong_answers_fail():
-    assert exercises.check(vars(solutions)).all_passed
-    assert exercises.check({}).passed == 0
-    assert exercises.check({"undo_rename_target": "0005", "record_without_running": {"fake_initial": True}}).passed == 0
+@pytest.mark.django_db(transaction=True)
+def test_unapply_target_checker_runs_the_learners_target():
+    accepts(exercises, "unapply_target", solutions.unapply_target)
+    rejects(exercises, "unapply_target", lambda app, name: "0004_book_title_idx", hint="is still applied")
+    rejects(exercises, "unapply_target", lambda app, name: name, hint="which keeps it applied")
+    rejects(exercises, "unapply_target", lambda app, name: "zero", hint="unapplying only")
+    assert columns() == ["id", "title", "writer", "isbn"]  # the checker migrated the app fully again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_without_running_checker_reads_django_migrations():
+    accepts(exercises, "record_without_running", solutions.record_without_running)
+    rejects(exercises, "record_without_running",
+            lambda app, name: call_command("migrate", app, "0001_initial", fake=True, verbosity=0),
+            hint="the schema is at")
+    rejects(exercises, "record_without_running",
+            lambda app, name: call_command("migrate", app, name, verbosity=0), hint="it ran the migrations")
+    rejects(exercises, "record_without_running",
+            lambda app, name: call_command("migrate", app, name, fake_initial=True, verbosity=0),
+            hint="it ran the migrations")
+    rejects(exercises, "record_without_running",
+            lambda app, name: MigrationRecorder(connection).record_applied(app, name), hint="so record")
+    assert columns() == ["id", "title", "writer", "isbn"]
+
+
+def test_stubs_match_the_checker():
+    assert_stubs_match(exercises, "11_migrations.ipynb")

@@ -6,6 +6,7 @@ from course_project.lessons.best_practices import solutions
 from course_project.lessons.best_practices.data import fill_events, plan
 from course_project.lessons.best_practices.exercises import exercises
 from course_project.lessons.best_practices.models import Player, Team
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["default", "legacy"])
 
@@ -60,10 +61,31 @@ def test_an_index_changes_the_plan(alias, used):
     assert any(used in step for step in after), after
 
 
-def test_solutions_pass_and_wrong_answers_fail(players):
-    assert exercises.check(vars(solutions)).all_passed, str(exercises.check(vars(solutions)))
-    assert exercises.check({}).passed == 0
-    wrong = {"roster": lambda: [(p.name, p.team.name) for p in Player.objects.order_by("name")],
-             "find_players": lambda name: [p.name for p in Player.objects.raw(
-                 f"SELECT * FROM practices_player WHERE name = '{name}'")]}
-    assert exercises.check(wrong).passed == 0
+def test_roster_checker_adds_players_and_counts_queries(players):
+    accepts(exercises, "roster", solutions.roster)
+    constant = solutions.roster()
+    rejects(exercises, "roster", lambda: constant, hint="wrong rows or order")
+    rejects(exercises, "roster", lambda: [(p.name, p.team.name) for p in Player.objects.order_by("name")],
+            hint="queries: use select_related")
+    rejects(exercises, "roster", lambda: [(p.name, p.team.name) for p in Player.objects.select_related("team")
+                                          .order_by("-name")], hint="wrong rows or order")
+    assert Player.objects.count() == 9  # the checker's players are gone again
+
+
+def test_find_players_checker_tries_an_injection_and_a_quote(players):
+    accepts(exercises, "find_players", solutions.find_players)
+    rejects(exercises, "find_players", lambda name: ["P00"], hint="an injection attempt must match nothing")
+    rejects(exercises, "find_players", lambda name: [] if "'1'='1" in name else ["P00"], hint="returned ['P00']")
+    rejects(exercises, "find_players", lambda name: [p.name for p in Player.objects.raw(
+        f"SELECT * FROM practices_player WHERE name = '{name}'")], hint="an injection attempt must match nothing")
+
+    def block_list(name):  # a naive filter instead of a parameter
+        if " OR " in name.upper():
+            return []
+        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name = '{name}'")]
+
+    rejects(exercises, "find_players", block_list, hint="a name with a quote broke the query")
+
+
+def test_stubs_match_the_checker():
+    assert_stubs_match(exercises, "12_best_practices.ipynb")

@@ -8,8 +8,10 @@ from course_project import services
 from course_project.env import PROJECT_ROOT, env
 from course_project.lessons.migrations.throwaway import ThrowawayApp
 from course_project.lessons.troubleshooting import solutions
+from course_project.lessons.troubleshooting.conflicts import make_conflict
 from course_project.lessons.troubleshooting.exercises import exercises
 from course_project.lessons.troubleshooting.faults import PG, pg_hba_rule, throwaway_role, try_connect
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 
 def doctor():
@@ -54,26 +56,39 @@ def test_connection_limit_per_role():
 def test_two_leaf_migrations_are_refused_then_merged():
     app = ThrowawayApp()
     try:
-        app.models("class Note(models.Model):\n    a = models.IntegerField(default=0)\n"
-                   "    b = models.IntegerField(default=0)\n")
-        (app.migrations / "0001_initial.py").write_text(
-            "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    initial = True\n"
-            "    dependencies = []\n    operations = [migrations.CreateModel('Note', [('id', "
-            "models.BigAutoField(primary_key=True))])]\n")
-        for name in ("a", "b"):
-            (app.migrations / f"0002_{name}.py").write_text(
-                "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n"
-                "    dependencies = [('throwaway', '0001_initial')]\n"
-                f"    operations = [migrations.AddField('note', '{name}', models.IntegerField(default=0))]\n")
+        make_conflict(app)
+        assert app.leaves() == ["0002_note_likes", "0002_note_views"]
         assert "makemigrations --merge" in app.manage("migrate", "throwaway")
         app.manage("makemigrations", "throwaway", "--merge", "--no-input")
-        assert any(name.startswith("0003_merge") for name in app.migration_files())
+        assert app.leaves() == ["0003_merge_0002_note_likes_0002_note_views"]
         assert "Applying throwaway.0003_merge" in app.manage("migrate", "throwaway")
     finally:
         app.close()
 
 
-def test_solutions_pass_and_wrong_answers_fail():
-    assert exercises.check(vars(solutions)).all_passed
-    assert exercises.check({}).passed == 0
-    assert exercises.check({"diagnosis": {}, "merge_command": ["migrate", "--fake"]}).passed == 0
+def test_diagnosis_checker_causes_the_faults():
+    accepts(exercises, "diagnosis", solutions.diagnosis)
+    rejects(exercises, "diagnosis", lambda message: "wrong password", hint="diagnosis() said 'wrong password'")
+    rejects(exercises, "diagnosis", lambda message: "no idea", hint="answer with one of")
+
+    def forgot_the_limit(message):  # every other refusal taken for pg_hba.conf
+        if "Connection refused" in message:
+            return "server down or wrong port"
+        return "wrong password" if "password authentication failed" in message else "pg_hba.conf"
+
+    rejects(exercises, "diagnosis", forgot_the_limit, hint="too many connections for role")
+
+
+@pytest.mark.timeout(180)
+def test_merge_command_checker_runs_it_on_two_leaves():
+    accepts(exercises, "merge_command", solutions.merge_command)
+    rejects(exercises, "merge_command", lambda label: ["makemigrations", "--merge", "--no-input", "shop"],
+            hint="No installed app with label 'shop'")
+    rejects(exercises, "merge_command", lambda label: ["makemigrations", "--merge", label], hint="--no-input")
+    rejects(exercises, "merge_command", lambda label: ["migrate", label], hint="failed")
+    rejects(exercises, "merge_command", lambda label: ["python", "manage.py", "makemigrations", "--merge", label],
+            hint="only the arguments after")
+
+
+def test_stubs_match_the_checker():
+    assert_stubs_match(exercises, "13_troubleshooting.ipynb")

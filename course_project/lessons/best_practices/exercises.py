@@ -1,25 +1,59 @@
-"""Notebook 12's exercises (reference answers: solutions.py)."""
-from django.db import connections
+"""Notebook 12's exercises (reference answers: solutions.py).
+
+The checks add players of their own (with names no one can know in advance, one of them with a
+quote in it), call the learner's function, count its queries, and remove the players again.
+"""
+import secrets
+
+from django.db import DatabaseError, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from course_project.lessons.best_practices.models import Player, Team
 from course_project.runtime.checker import Exercises
-from course_project.lessons.best_practices.models import Player
 
 exercises = Exercises("12_best_practices")
 
 
+class _Rollback(Exception):
+    pass
+
+
+def _with_new_players(check):
+    """Run check(names) with two new players in a new team, inside a transaction that is rolled back."""
+    token = secrets.token_hex(3)
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(name=f"Checkers {token}")
+            names = [f"Ann O'Hara {token}", f"Bo {token}"]
+            Player.objects.bulk_create([Player(name=name, team=team) for name in names])
+            check(names)
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
 @exercises.add("roster", "roster(): [(player, team)] ordered by player, in one query")
 def _(answer):
-    expected = [(p.name, p.team.name) for p in Player.objects.select_related("team").order_by("name")]
-    assert expected, "run section 3 first: it creates the players"
-    with CaptureQueriesContext(connections["default"]) as queries:
-        got = [tuple(row) for row in answer()]
-    assert got == expected, "wrong rows or order"
-    assert len(queries.captured_queries) == 1, f"{len(queries.captured_queries)} queries: use select_related"
+    def check(names):
+        expected = [(p.name, p.team.name) for p in Player.objects.select_related("team").order_by("name")]
+        with CaptureQueriesContext(connections["default"]) as queries:
+            got = [tuple(row) for row in answer()]
+        assert got == expected, "wrong rows or order (the checker added players of its own)"
+        assert len(queries.captured_queries) == 1, f"{len(queries.captured_queries)} queries: use select_related"
+
+    _with_new_players(check)
 
 
-@exercises.add("find_players", "find_players(name): raw SQL with a parameter")
+@exercises.add("find_players", "find_players(name): the players called `name`, safe against SQL injection")
 def _(answer):
-    name = Player.objects.order_by("name").values_list("name", flat=True).first()
-    assert list(answer(name)) == [name], "the exact name should match once"
-    assert list(answer("x' OR '1'='1")) == [], "an injection attempt must match nothing"
+    def check(names):
+        assert list(answer("x' OR '1'='1")) == [], "an injection attempt must match nothing"
+        for name in names:
+            try:
+                found = list(answer(name))
+            except DatabaseError as error:
+                raise AssertionError(f"a name with a quote broke the query ({type(error).__name__}): "
+                                     "pass the name as a parameter") from None
+            assert found == [name], f"find_players({name!r}) returned {found}"
+
+    _with_new_players(check)

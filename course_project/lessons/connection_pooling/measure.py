@@ -11,7 +11,6 @@ import threading
 import time
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-
 from course_project.services.config import servers
 
 
@@ -28,9 +27,17 @@ class LoopbackServer:
 
         self.httpd = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_QuietHandler)
         self.port = self.httpd.server_port
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
         return self
+
+    def _serve(self):
+        from django.db import connections
+
+        try:
+            self.httpd.serve_forever()
+        finally:  # the requests' connections belong to this thread: persistent ones end with it
+            connections.close_all()
 
     def get(self, path: str):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)

@@ -26,9 +26,25 @@ def add_alias(alias: str, base: str, changes: dict) -> str:
     if alias not in connections.settings:
         config = copy.deepcopy(settings.DATABASES[base])
         config.update(copy.deepcopy(changes))
-        config.pop("TEST", None)
-        connections.settings[alias] = connections.configure_settings({"default": config, alias: config})[alias]
+        register(alias, config)
     return alias
+
+
+def register(alias: str, config: dict) -> str:
+    """Register a complete settings dict as `alias`, with Django's defaults filled in."""
+    config = {key: value for key, value in config.items() if key != "TEST"}
+    connections.settings[alias] = connections.configure_settings({"default": config, alias: config})[alias]
+    return alias
+
+
+def unregister(alias: str):
+    """Close `alias` (and its pool, if it has one) and forget it."""
+    connection = connections[alias]
+    connection.close()
+    if connection.settings_dict["OPTIONS"].get("pool"):
+        connection.close_pool()
+    del connections[alias]
+    del connections.settings[alias]
 
 
 def register_all() -> dict:

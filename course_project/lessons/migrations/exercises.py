@@ -1,14 +1,83 @@
-"""Notebook 11's exercises (reference answers: solutions.py)."""
+"""Notebook 11's exercises (reference answers: solutions.py).
+
+Each check puts migrations_lab in a state of its own choosing (for two migrations it picks), runs
+what the learner's function returns or does, reads django_migrations, and migrates the app fully
+again afterwards.
+"""
+import random
+
+from django.core.management import call_command
+from django.db import DatabaseError, connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("11_migrations")
+APP = "migrations_lab"
 
 
-@exercises.add("undo_rename_target", "the target of `migrate migrations_lab <name>` that undoes only 0005")
+def _history() -> list:
+    """The app's migrations, oldest first (its history is a line)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return [name for app, name in loader.graph.forwards_plan((APP, loader.graph.leaf_nodes(APP)[0][1]))
+            if app == APP]
+
+
+def _applied() -> list:
+    recorder = MigrationRecorder(connections["default"])
+    return sorted(name for app, name in recorder.applied_migrations() if app == APP)
+
+
+def _migrate(target: str, **options):
+    call_command("migrate", APP, target, verbosity=0, **options)
+
+
+def _forget_history():
+    MigrationRecorder(connections["default"]).migration_qs.filter(app=APP).delete()
+
+
+def _picks(history) -> list:
+    return random.sample(history, 2)  # two migrations: a fixed answer cannot fit both
+
+
+@exercises.add("unapply_target", "unapply_target(app_label, name): the `migrate` target that unapplies only `name`")
 def _(answer):
-    assert str(answer).startswith("0004"), "migrating to a migration unapplies everything after it"
+    history = _history()
+    try:
+        for name in _picks(history):
+            _migrate(name)  # the checker's state: `name` is the last applied migration
+            target = answer(APP, name)
+            _migrate(str(target))
+            before = history[:history.index(name)]
+            assert not (name in _applied() and name.startswith(str(target))), \
+                f"{name} is still applied: `migrate {APP} {target}` migrates *to* {name}, which keeps it applied"
+            assert name not in _applied(), f"{name} is still applied after `migrate {APP} {target}`"
+            assert _applied() == before, (f"after `migrate {APP} {target}`, the applied migrations end at "
+                                          f"{(_applied() or ['none'])[-1]}; unapplying only {name} leaves "
+                                          f"{(before or ['none'])[-1]}")
+    finally:
+        _migrate(history[-1])
 
 
-@exercises.add("record_without_running", "call_command keyword arguments that record a migration without running it")
+@exercises.add("record_without_running", "record_without_running(app_label, name): mark `name` (and what it "
+                                         "depends on) applied without running it")
 def _(answer):
-    assert answer == {"fake": True}, "one option: the one that only writes to django_migrations"
+    history = _history()
+    schema_at = history[-1]
+    try:
+        for name in _picks(history):
+            _migrate(name)
+            schema_at = name
+            _forget_history()  # the schema is at `name`, but django_migrations knows nothing of it
+            try:
+                answer(APP, name)
+            except DatabaseError as error:
+                raise AssertionError(f"it ran the migrations: {type(error).__name__}: {error}".strip()) from None
+            expected = history[:history.index(name) + 1]
+            assert _applied() == expected, \
+                f"recorded {_applied() or 'nothing'}; the schema is at {name}, so record {expected[0]} to {name}"
+    finally:  # a failed migration rolls back on PostgreSQL: the schema is still at `schema_at`
+        _forget_history()
+        _migrate(schema_at, fake=True)
+        _migrate(history[-1])

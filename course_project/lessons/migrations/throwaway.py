@@ -29,11 +29,24 @@ class ThrowawayApp:
 
     def manage(self, *args) -> str:
         """Run a management command; return what it printed (errors included), with exit status."""
+        return self._python("-m", "django", *args)
+
+    def leaves(self) -> list:
+        """The app's leaf migrations, read by Django's MigrationLoader from the files (one when the graph is a line)."""
+        code = ("import django; django.setup()\n"
+                "from django.db.migrations.loader import MigrationLoader\n"
+                f"print(*sorted(n for _, n in MigrationLoader(None).graph.leaf_nodes({self.label!r})))")
+        out = self._python("-c", code)
+        if out.startswith("[exit"):
+            raise RuntimeError(out)
+        return out.split()
+
+    def _python(self, *args) -> str:
         env = {**os.environ, "PYTHONPATH": f"{self.root}{os.pathsep}{PROJECT_ROOT}",
                "DJANGO_SETTINGS_MODULE": "throwaway_settings",
                # ipykernel sets FORCE_COLOR=1, and from Python 3.13 on that colours tracebacks: plain text here.
                "PYTHON_COLORS": "0"}
-        proc = subprocess.run([sys.executable, "-m", "django", *args], cwd=self.root, env=env,
+        proc = subprocess.run([sys.executable, *args], cwd=self.root, env=env, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=120)
         out = (proc.stdout + proc.stderr).strip().replace(f"{self.root}/", "")  # no temporary paths
         if proc.returncode:

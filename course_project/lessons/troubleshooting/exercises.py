@@ -1,22 +1,83 @@
-"""Notebook 13's exercises (reference answers: solutions.py)."""
+"""Notebook 13's exercises (reference answers: solutions.py).
+
+`diagnosis` is called with the error messages of faults the checker causes itself, in an order of
+its own; `merge_command` is run on a throwaway app (a label the checker picks) whose migration
+graph has two leaves, and the graph is read again afterwards.
+"""
+import random
+import secrets
+import socket
+from dataclasses import replace
+
+import psycopg
+
+from course_project import services
+from course_project.env import env
+from course_project.lessons.migrations.throwaway import ThrowawayApp
+from course_project.lessons.troubleshooting.conflicts import make_conflict
+from course_project.lessons.troubleshooting.faults import PG, pg_hba_rule, throwaway_role
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("13_troubleshooting")
 
-CAUSES = {"Connection refused": "server down or wrong port",
-          "password authentication failed": "wrong password",
-          "pg_hba.conf rejects connection": "pg_hba.conf",
-          "too many connections for role": "connection limit"}
+CAUSES = ("server down or wrong port", "wrong password", "pg_hba.conf", "connection limit")
 
 
-@exercises.add("diagnosis", "error fragment -> cause")
+def _refused(user: str, password: str, port: int | None = None) -> str:
+    """The message of the connection error a client gets (the connection must fail)."""
+    try:
+        replace(PG, port=port or PG.port).connect(user=user, password=password).close()
+    except psycopg.OperationalError as error:
+        return str(error).strip()
+    raise RuntimeError(f"{user} connected: the fault was not caused")
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there now
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _faults() -> list:
+    """Cause each fault for real: [(its cause, the error message the client got)], shuffled."""
+    faults = [("wrong password", _refused(PG.user, secrets.token_urlsafe(9))),
+              ("server down or wrong port", _refused(PG.user, env("POSTGRES_PASSWORD"), port=_closed_port()))]
+    name = f"course_tmp_check_{secrets.token_hex(3)}"
+    with throwaway_role(name, connection_limit=1) as password:
+        with PG.connect(user=name, password=password):
+            faults.append(("connection limit", _refused(name, password)))
+        if services.backend() == "native":  # pg_hba.conf is inside the container on compose
+            with pg_hba_rule(f"host {PG.database} {name} 127.0.0.1/32 reject"):
+                faults.append(("pg_hba.conf", _refused(name, password)))
+    random.shuffle(faults)
+    return faults
+
+
+@exercises.add("diagnosis", "diagnosis(message): the cause of a PostgreSQL connection error")
 def _(answer):
-    wrong = sorted(k for k, v in CAUSES.items() if answer.get(k) != v)
-    assert not wrong, f"look again at: {wrong}"
+    for cause, message in _faults():
+        said = answer(message)
+        assert said in CAUSES, f"answer with one of {list(CAUSES)}, not {said!r}"
+        assert said == cause, f"a client got {message.splitlines()[0]!r}; diagnosis() said {said!r}"
 
 
-@exercises.add("merge_command", "manage.py arguments that merge two leaf migrations of app shop")
+@exercises.add("merge_command", "merge_command(app_label): the manage.py arguments that merge two leaf migrations")
 def _(answer):
-    args = list(answer)
-    assert args[:1] == ["makemigrations"] and "--merge" in args and "shop" in args, \
-        "makemigrations, with --merge, for the app"
+    label = f"shop_{secrets.token_hex(2)}"
+    args = answer(label)
+    assert isinstance(args, (list, tuple)) and all(isinstance(a, str) for a in args), "a list of strings"
+    assert not {"python", "manage.py", "django-admin"} & set(args), "only the arguments after `manage.py`"
+    app = ThrowawayApp(label)
+    try:
+        make_conflict(app)
+        assert len(app.leaves()) == 2
+        out = app.manage(*args)
+        command = " ".join(["manage.py", *args])
+        assert "EOFError" not in out, f"`{command}` stopped to ask a question: a script needs --no-input"
+        assert not out.startswith("[exit"), f"`{command}` failed: {out}"
+        leaves = app.leaves()
+        assert len(leaves) == 1, f"after `{command}`, {label} still has the leaf migrations {leaves}"
+        applied = app.manage("migrate", label)
+        assert not applied.startswith("[exit"), f"after `{command}`, migrate failed: {applied}"
+    finally:
+        app.close()

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import psycopg
+from psycopg import sql
 
 from course_project.runtime.admin_engines import postgres_connection
 from course_project.services.config import servers
@@ -29,18 +30,20 @@ def superuser():
 def throwaway_role(name: str, connection_limit: int | None = None):
     """A login role for one demonstration; yields its password; dropped afterwards."""
     password = secrets.token_urlsafe(12)
-    limit = f" CONNECTION LIMIT {int(connection_limit)}" if connection_limit is not None else ""
+    role, database = sql.Identifier(name), sql.Identifier(PG.database)
+    limit = sql.SQL(" CONNECTION LIMIT {}").format(sql.Literal(int(connection_limit))) \
+        if connection_limit is not None else sql.SQL("")
     with superuser() as admin:
-        admin.execute(f"DROP ROLE IF EXISTS {name}")
-        admin.execute(f"CREATE ROLE {name} LOGIN{limit} PASSWORD '{password}'")
-        admin.execute(f"GRANT CONNECT ON DATABASE {PG.database} TO {name}")
+        admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN{} PASSWORD {}").format(role, limit, sql.Literal(password)))
+        admin.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, role))
     try:
         yield password
     finally:
         with superuser() as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name])
-            admin.execute(f"REVOKE CONNECT ON DATABASE {PG.database} FROM {name}")
-            admin.execute(f"DROP ROLE IF EXISTS {name}")
+            admin.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM {}").format(database, role))
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
 
 
 @contextmanager
