@@ -69,3 +69,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     primary = settings.DATABASES["default"]
     for alias in ("replica", "bouncer"):
         settings.DATABASES[alias].update(HOST=primary["HOST"], PORT=primary["PORT"])
+
+
+def pytest_runtest_setup(item):
+    """Under xdist a notebook may have restarted a server earlier on this worker: Django connections that
+    died with it are dropped before the next test, which then connects afresh."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor in ("postgresql", "mysql") and connection.connection is not None \
+                and not connection.in_atomic_block and not connection.is_usable():
+            connection.close()

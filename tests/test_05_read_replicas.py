@@ -19,6 +19,9 @@ class RouterTests(TestCase):
 
     def setUp(self):
         routers.replica_available(force=True)
+        # a write outside any request (another module's, earlier in this process) pins the process's own
+        # context; each test starts like a request, unpinned
+        self.enterContext(request_scope())
 
     def test_reads_replica_writes_primary_and_abstains_elsewhere(self):
         r = PrimaryReplicaRouter()

@@ -231,11 +231,11 @@ def test_mongoengine_a_database_in_the_uri_wins_over_db():
     from course_project.services.config import mongo_uri
 
     try:
-        options = {"db": "test_course", "uuidRepresentation": "standard"}
+        options = {"db": "test_course_lesson", "uuidRepresentation": "standard"}
         mongoengine.connect(alias="nb15_trap", host=mongo_uri(database="course"), **options)
         mongoengine.connect(alias="nb15_test", host=mongo_uri(), **options)
         assert mongoengine.get_db("nb15_trap").name == "course"
-        assert mongoengine.get_db("nb15_test").name == "test_course"
+        assert mongoengine.get_db("nb15_test").name == "test_course_lesson"
     finally:
         mongoengine.disconnect(alias="nb15_trap")
         mongoengine.disconnect(alias="nb15_test")

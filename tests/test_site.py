@@ -20,3 +20,14 @@ def test_a_broken_link_is_reported(tmp_path):
     build(tmp_path)
     (tmp_path / "index.html").write_text('<a href="99_missing.html">x</a>')
     assert broken_links(tmp_path) == ["index.html -> 99_missing.html"]
+
+
+def test_readers_never_see_nbval_markers(tmp_path):
+    from course_project.env import PROJECT_ROOT
+
+    marked = [lesson for lesson in LESSONS if "# NBVAL_" in (PROJECT_ROOT / "notebooks" / lesson.notebook).read_text()]
+    assert marked, "some notebooks carry markers (timing cells), so this test means something"
+    build(tmp_path)
+    for lesson in marked:
+        page = (tmp_path / f"{lesson.notebook[:-6]}.html").read_text()
+        assert "NBVAL_" not in page, lesson.notebook

@@ -38,6 +38,12 @@ class MongoDB(base.NativeServer):
             self.provision()
         self._spawn("--auth")
         base.wait_until(lambda: probe(self.server).ok, "MongoDB (SecantusDB)", self.log)
+        self.keep_roles_current()
+
+    def keep_roles_current(self):
+        """A server made before app_user.json gained a role gets it now, instead of a reset."""
+        with self.server.connect(admin=True, database="admin") as client:
+            client.admin.command("updateUser", env("MONGO_USER"), roles=app_roles())
 
     def provision(self):
         from pymongo import MongoClient
