@@ -51,7 +51,7 @@ def learner_env() -> Path:
     """The learners' shared environment, synced to the lock (quick when it is current)."""
     path = learner_env_dir()
     python = shutil.which("python3", path="/usr/bin:/usr/local/bin") or SYSTEM_PYTHON
-    stamp = hashlib.sha256(LOCK.read_bytes() + python.encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(LOCK.read_bytes() + python.encode() + b"overrides").hexdigest()[:16]
     stamp_file = path / ".course-requirements"
     if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
         return path
@@ -64,6 +64,9 @@ def learner_env() -> Path:
         if result.returncode != 0:
             raise SystemExit(f"error: the learners' environment could not be built (`{' '.join(cmd[:3])}`; "
                              f"the first time it needs the network):\n{result.stderr.strip()[-1500:]}")
+    from course_tools.lab import write_overrides
+
+    write_overrides(str(path))  # JupyterLab's defaults for the course (no news pop-up), as `./course lab` has
     subprocess.run(["chmod", "-R", "go-w", str(path)], check=True)
     for folder in (path, path.parent):
         folder.chmod(folder.stat().st_mode | 0o755)

@@ -170,9 +170,11 @@ def prepare(name: str) -> Learner:
 
 
 def stop_servers(name: str):
-    """Stop the learner's database servers (the hub's post_stop_hook)."""
-    if is_learner_account(name):
-        course(learner(name), "services", "down", check=False)
+    """Stop the learner's database servers (the hub's post_stop_hook; their .env knows the ports)."""
+    if is_learner_account(name) and (Path(pwd.getpwnam(name).pw_dir) / "course" / ".git").exists():
+        with registry() as slots:
+            person = Learner(name, slots.get(name, 0))
+        course(person, "services", "down", check=False)
 
 
 def stop_all():

@@ -1,9 +1,15 @@
 """A learner at the hub, driven through its REST API the way JupyterLab does: log in, start their
 server, open a kernel and run a notebook's cells over the kernel's websocket.
 
-The hub test and `./course bench --hub` use it; nothing in the hub itself does.
+The hub test and `./course bench --hub` use it (and HubProcess, a hub of their own); nothing in
+the hub itself does.
 """
 import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -127,3 +133,84 @@ class Kernel:
 
     def close(self):
         self.socket.close()
+
+
+def free_port_block(size: int = 4) -> int:
+    """A port whose next `size - 1` are free too (the hub, its API, the proxy's API, the progress page)."""
+    for _ in range(200):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port + size < 65536 and all(_free(p) for p in range(port, port + size)):
+            return port
+    raise OSError("no free block of ports on 127.0.0.1")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+class HubProcess:
+    """`./course hub up` on a free port with a state folder of its own; on exit, its learners are
+    removed (account, home, databases) and the hub is stopped."""
+
+    def __init__(self, state: Path, learners=(), auth: str = "shared"):
+        from course_project.env import PROJECT_ROOT, child_environ
+
+        self.state, self.learners, self.root = Path(state), list(learners), PROJECT_ROOT
+        self.port = free_port_block()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.password, self.admin_password = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
+        self.env = child_environ(COURSE_HUB_DIR=str(self.state), COURSE_HUB_PASSWORD=self.password,
+                                 COURSE_HUB_ADMIN_PASSWORD=self.admin_password, COURSE_HUB_ADMIN="instructor")
+        self.env.pop("PYTEST_XDIST_WORKER", None)
+        self.auth = auth
+
+    def course(self, *args, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "course_tools", *args], cwd=self.root, env=self.env,
+                              capture_output=True, text=True, **kwargs)
+
+    def __enter__(self):
+        self.state.mkdir(parents=True, exist_ok=True)
+        if self.leftovers():
+            self.course("hub", "learners", "remove", *self.leftovers(), timeout=300)
+        self.log = open(self.state / "hub.log", "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "course_tools", "hub", "up", "--port", str(self.port),
+                                      "--auth", self.auth], cwd=self.root, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(f"{self.url}/hub/login", timeout=5).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise HubError(f"the hub did not start:\n{self.log_tail()}")
+            time.sleep(0.5)
+
+    def leftovers(self) -> list:
+        """Learners of an earlier, interrupted run (only accounts of the learners' group)."""
+        from course_tools.hub.learners import is_learner_account
+
+        return [name for name in self.learners if is_learner_account(name)]
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return (self.state / "hub.log").read_text(errors="replace")[-chars:]
+
+    def __exit__(self, *exc):
+        if self.leftovers():
+            self.course("hub", "learners", "remove", *self.leftovers(), timeout=300)
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+        self.log.close()
