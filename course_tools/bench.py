@@ -1,6 +1,7 @@
 """The course benchmark: connection costs and bulk loading, measured side by side in one run.
 
     ./course bench [--quick] [--out var/bench/bench.json]
+    ./course bench --hub [N]      # only the workshop hub: N learners (3) log in at once (root)
 
 Prints tables with ratios and writes the same numbers as JSON. Not part of the pass/fail
 tests: timings are reported, never asserted. Loads are bounded and target 127.0.0.1 only.
@@ -153,6 +154,68 @@ def suite_times(selection=("notebooks",)) -> dict:
     return results
 
 
+def learner_memory(name: str) -> dict:
+    """MB of memory held by a learner's processes (they all run as the learner), by part."""
+    import pwd
+
+    uid, parts = pwd.getpwnam(name).pw_uid, {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if proc.stat().st_uid != uid:
+                continue
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            rss = int(next(line.split()[1] for line in (proc / "status").read_text().splitlines()
+                           if line.startswith("VmRSS:")))
+            pss = int(next(line.split()[1] for line in (proc / "smaps_rollup").read_text().splitlines()
+                           if line.startswith("Pss:")))
+        except (OSError, StopIteration):
+            continue
+        part = "single-user server" if "jupyterhub-singleuser" in cmdline else "database servers"
+        rss_sum, pss_sum = parts.get(part, (0, 0))
+        parts[part] = (rss_sum + rss, pss_sum + pss)
+    report = {f"{part}, RSS": round(rss / 1024, 1) for part, (rss, _) in parts.items()}
+    report["total, RSS"] = round(sum(rss for rss, _ in parts.values()) / 1024, 1)
+    report["total, PSS (shared pages split)"] = round(sum(pss for _, pss in parts.values()) / 1024, 1)
+    return report
+
+
+def hub_costs(n: int) -> dict:
+    """N learners log in to a hub of their own at the same time: login to a ready notebook (its first
+    cell, the bootstrap, done), at first login and when they come back; then memory per learner."""
+    import statistics
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    from course_tools.hub.session import HubProcess, LearnerSession
+
+    names = [f"bench-{i}" for i in range(1, n + 1)]
+    with tempfile.TemporaryDirectory() as tmp, HubProcess(Path(tmp), names) as hub:
+        people = [LearnerSession(hub.url, name, hub.password) for name in names]
+
+        def login_to_ready(person) -> float:
+            start = time.monotonic()
+            person.login()
+            person.start_server()
+            errors = person.run_notebook("notebooks/00_start_here.ipynb", Path(f"/home/{person.name}/course"))
+            assert not errors, f"{person.name}: {errors}"
+            return person.first_cell_at - start
+
+        with ThreadPoolExecutor(n) as pool:
+            first = list(pool.map(login_to_ready, people))
+        memory = {name: learner_memory(name) for name in names}
+        for person in people:  # stop them all (their databases stop too), then all come back at once
+            person.api("DELETE", f"/users/{person.name}/server")
+        while any(person.api("GET", f"/users/{person.name}").json()["servers"] for person in people):
+            time.sleep(0.5)
+        with ThreadPoolExecutor(n) as pool:
+            again = list(pool.map(login_to_ready, people))
+    per_learner = {key: round(statistics.mean(m[key] for m in memory.values()), 1)
+                   for key in next(iter(memory.values()))}
+    return {"learners": n, "first login to ready notebook, s": [round(t, 1) for t in first],
+            "returning login to ready notebook, s": [round(t, 1) for t in again],
+            "memory per learner, MB (mean)": per_learner}
+
+
 def table(title: str, values: dict, unit: str, base_label: str) -> str:
     base = values[base_label]
     lines = [f"\n{title}", f"  {'':46}{unit:>12}   ratio to: {base_label}"]
@@ -163,6 +226,8 @@ def table(title: str, values: dict, unit: str, base_label: str) -> str:
 def add_arguments(parser):
     parser.add_argument("--quick", action="store_true", help="fewer iterations; no server restart")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "bench" / "bench.json")
+    parser.add_argument("--hub", nargs="?", type=int, const=3, metavar="N",
+                        help="only the workshop hub: N learners (default 3) log in at once; memory per learner")
     parser.add_argument("--suite", nargs="*", metavar="PATH",
                         help="also time the test suite serially and in parallel (default paths: notebooks)")
 
@@ -171,6 +236,8 @@ def run(args) -> int:
     from course_project.runtime.bootstrap import require, setup
     from course_tools.install import ready
 
+    if args.hub:
+        return run_hub(args)
     ready()
 
     require("postgres", "pgbouncer", "mariadb", "mongodb")
@@ -200,4 +267,21 @@ def run(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     print(f"\nJSON: {args.out}")
+    return 0
+
+
+def run_hub(args) -> int:
+    if os.geteuid() != 0:
+        raise SystemExit("error: --hub creates an OS user per learner: run it as root")
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "hub": hub_costs(args.hub)}
+    hub = report["hub"]
+    print(f"\nWorkshop hub, {hub['learners']} learners logging in at the same time")
+    for key in ("first login to ready notebook, s", "returning login to ready notebook, s"):
+        print(f"  {key:46}{', '.join(map(str, hub[key]))}")
+    for key, value in hub["memory per learner, MB (mean)"].items():
+        print(f"  memory per learner: {key:26}{value:>8.1f} MB")
+    out = args.out.with_name("bench-hub.json") if args.out.name == "bench.json" else args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"\nJSON: {out}")
     return 0

@@ -15,6 +15,7 @@ COMMANDS = {  # name: (module, one-line help)
     "services": ("services_cmd", "start, stop, check, reset or diagnose the servers"),
     "preflight": ("preflight", "what this machine still needs, and how to fix each item"),
     "workshop": ("workshop", "instructors: reset every database; check one notebook"),
+    "hub": ("hub", "instructors: a workshop hub (JupyterHub) where each learner has their own servers"),
     "refresh": ("refresh", "maintainers: re-execute notebooks and store their outputs"),
     "site": ("site", "render every notebook (stored outputs) into a static site"),
     "bench": ("bench", "measure connection costs and bulk loading side by side"),

@@ -21,6 +21,8 @@ from course_project.env import PROJECT_ROOT
 from course_project.services.config import servers
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"]  # tests/test_hub.py too
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
 pytestmark = [pytest.mark.timeout(240),
               pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")]
@@ -84,9 +86,7 @@ def test_start_here_runs_in_jupyterlab(lab):
     notebook = PROJECT_ROOT / "notebooks" / "00_start_here.ipynb"
     before = notebook.read_bytes()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-            "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/lab/tree/notebooks/00_start_here.ipynb?token={token}")
         expect(page.locator(".jp-Notebook .jp-CodeCell").first).to_be_visible(timeout=90_000)

@@ -11,8 +11,12 @@ A lesson declares its exercises once (course_project/<app>/exercises.py):
 The learner assigns each name in the notebook (stubs are `...`, meaning "not attempted"),
 and the last cell runs `exercises.check(globals())`. The reference answers live in
 <app>/solutions.py, and the test suite checks them with the same checker.
+Each check also records its report as JSON in the instance's state folder
+(state_dir()/progress/<lesson>.json), which the workshop hub's progress page reads.
 """
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 
 NOT_ATTEMPTED = "not attempted yet"
 
@@ -47,6 +51,20 @@ class Report:
     def _repr_pretty_(self, printer, cycle):
         printer.text(str(self))
 
+    def record(self):
+        """Save this report for the instructor's progress page; never fails the check."""
+        from course_project.services.config import state_dir
+
+        data = {"lesson": self.lesson, "passed": self.passed, "total": len(self.results),
+                "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "results": [asdict(r) for r in self.results]}
+        try:
+            folder = state_dir() / "progress"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{self.lesson}.json").write_text(json.dumps(data, indent=1))
+        except OSError:
+            pass
+
 
 class Exercises:
     def __init__(self, lesson: str):
@@ -66,10 +84,10 @@ class Exercises:
 
     def verdict(self, name: str, answer) -> Result:
         """The checker's result for one answer (the tests call this for every exercise)."""
-        (result,) = [r for r in self.check({name: answer}).results if r.name == name]
+        (result,) = [r for r in self.check({name: answer}, record=False).results if r.name == name]
         return result
 
-    def check(self, namespace) -> Report:
+    def check(self, namespace, record: bool = True) -> Report:
         namespace = vars(namespace) if hasattr(namespace, "__dict__") and not isinstance(namespace, dict) \
             else namespace
         report = Report(self.lesson)
@@ -86,5 +104,7 @@ class Exercises:
                 report.results.append(Result(name, task, False, f"{type(error).__name__}: {error}"))
             else:
                 report.results.append(Result(name, task, True, "passed"))
+        if record:
+            report.record()
         return report
 
