@@ -160,14 +160,14 @@ class HubProcess:
     removed (account, home, databases) and the hub is stopped."""
 
     def __init__(self, state: Path, learners=(), auth: str = "shared"):
-        from course_project.env import PROJECT_ROOT, child_environ
+        from course_project.env import PROJECT_ROOT
 
         self.state, self.learners, self.root = Path(state), list(learners), PROJECT_ROOT
         self.port = free_port_block()
         self.url = f"http://127.0.0.1:{self.port}"
         self.password, self.admin_password = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
-        self.env = child_environ(COURSE_HUB_DIR=str(self.state), COURSE_HUB_PASSWORD=self.password,
-                                 COURSE_HUB_ADMIN_PASSWORD=self.admin_password, COURSE_HUB_ADMIN="instructor")
+        self.env = {**os.environ, "COURSE_HUB_DIR": str(self.state), "COURSE_HUB_PASSWORD": self.password,
+                    "COURSE_HUB_ADMIN_PASSWORD": self.admin_password, "COURSE_HUB_ADMIN": "instructor"}
         self.env.pop("PYTEST_XDIST_WORKER", None)
         self.auth = auth
 
