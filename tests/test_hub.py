@@ -159,7 +159,7 @@ def test_progress_page_is_for_admins_only(hub, sessions):
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 def test_a_learner_works_in_jupyterlab_in_a_browser(hub, sessions):
     from playwright.sync_api import expect, sync_playwright
-    from test_browser_lab import CHROMIUM_FLAGS  # the same Chromium, started the same way
+    from test_browser_lab import CHROMIUM_FLAGS, run_cell  # the same Chromium, started the same way
 
     name = NAMES[0]
     with sync_playwright() as p:
@@ -173,10 +173,10 @@ def test_a_learner_works_in_jupyterlab_in_a_browser(hub, sessions):
         cells = page.locator(".jp-Notebook .jp-CodeCell")
         expect(cells.first).to_be_visible(timeout=90_000)
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=90_000)
-        # Their JupyterLab, reached through the hub's log-in and OAuth, shows their copy with a live kernel.
-        # (Running a cell from the browser does not complete on this machine, as in test_browser_lab.py;
-        # the cells run in every learner's kernel over the same websocket API in the test above.)
+        # Their JupyterLab, reached through the hub's log-in and OAuth, shows their copy with a live kernel,
+        # and the bootstrap cell runs there against their own servers.
         expect(page.get_by_role("button", name="Python 3 (ipykernel) | Idle")).to_be_visible(timeout=90_000)
+        run_cell(cells.first, "Django 5.2 is set up")
         assert page.url.startswith(f"{hub.url}/user/{name}/lab")
         artifacts = PROJECT_ROOT / "var" / "artifacts"
         artifacts.mkdir(parents=True, exist_ok=True)

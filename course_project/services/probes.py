@@ -36,17 +36,18 @@ def _diagnose(server: Server, error: Exception) -> tuple:
     if "pg_hba.conf" in low:
         return (f"pg_hba.conf refuses this connection ({text})",
                 "add a `host` line for 127.0.0.1/32 with scram-sha-256 to pg_hba.conf and reload "
-                "(SELECT pg_reload_conf()), or `./course services reset postgres`")
+                "(SELECT pg_reload_conf()), or `./course services reset --yes postgres` (deletes its data)")
     if "too many" in low or "connection slots are reserved" in low:
         return (f"no connection slots left ({text})",
                 "close idle connections or use a pool (notebook 10); SELECT * FROM pg_stat_activity shows who holds them")
     if any(w in low for w in ("authentication failed", "access denied", "auth failed", "password")):
         return (f"login refused for user {server.user!r} ({text})",
-                f"make {server.password_var} in .env match the server, or `./course services reset {server.name}`")
+                f"make {server.password_var} in .env match the server, or "
+                f"`./course services reset --yes {server.name}` (deletes its data)")
     if not port_open(server.host, server.port):
         return ("not running (nothing listens on that port)", f"`{FIX}`")
     if any(w in low for w in ("does not exist", "unknown database")):
-        return (f"database missing ({text})", f"`./course services reset {server.name}`")
+        return (f"database missing ({text})", f"`./course services reset --yes {server.name}` (deletes its data)")
     return (f"something answers on that port but the check failed ({text})",
             f"`./course services status`; if another program owns port {server.port}, "
             f"stop it or change the port in .env")
