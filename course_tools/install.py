@@ -153,7 +153,9 @@ def python_packages(force: bool = False) -> bool:
     uv = Path(sys.executable).with_name("uv")
     if uv.exists():
         say("syncing .venv with requirements-lab.lock (uv)")
-        cmd = [str(uv), "pip", "sync", "--quiet", "--python", sys.executable, str(LOCK)]
+        # bytecode now, like pip: a first import on Python 3.12+ would otherwise print a library's
+        # SyntaxWarnings (jupysql's docstrings) into a notebook's output
+        cmd = [str(uv), "pip", "sync", "--quiet", "--compile-bytecode", "--python", sys.executable, str(LOCK)]
     else:
         say("installing requirements-lab.lock with pip (uv is not available: slower)")
         cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(LOCK)]

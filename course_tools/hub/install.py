@@ -59,7 +59,8 @@ def learner_env() -> Path:
     print(f"==> building the learners' environment in {path} (uv, from requirements-lab.lock)",
           file=sys.stderr, flush=True)
     for cmd in ([uv, "venv", "--quiet", "--allow-existing", "--python", python, str(path)],
-                [uv, "pip", "sync", "--quiet", "--python", str(path / "bin" / "python"), str(LOCK)]):
+                [uv, "pip", "sync", "--quiet", "--compile-bytecode", "--python", str(path / "bin" / "python"),
+                 str(LOCK)]):  # read-only for learners: compile now, or every first import warns on 3.12+
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f"error: the learners' environment could not be built (`{' '.join(cmd[:3])}`; "
