@@ -156,4 +156,10 @@ def test_djongo_pins_and_its_legacy_project_run_against_the_same_server():
     assert report["is IntegrityError"] is False
     assert report["get_or_create, lost race"].startswith("DatabaseError")
     assert "E11000 duplicate key" in report["raised from"]
+    assert report["embedded, as the syllabus writes it"] == (
+        "ValidationError: {'_id': ['Value for field \"embedapp.BlogEntry._id\" not supplied']}")
+    assert report["embedded: entries"] == ["Looms", "Bernoulli numbers"]
+    assert report["embedded: metadata"] == {"views": 3, "likes": 1}
+    assert report["embedded: one document holds"] == ["entries", "metadata", "name"]
+    assert report["embedded: mongo_find on entries.headline"] == 1
     assert client()[legacy.DATABASE].list_collection_names() == []  # run_legacy_project dropped it

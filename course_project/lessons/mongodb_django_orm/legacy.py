@@ -2,7 +2,6 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from course_project.env import PROJECT_ROOT, env
@@ -17,10 +16,8 @@ def missing() -> str | None:
     """None when the legacy route can run here; otherwise one line that says why not."""
     if PYTHON.exists():
         return None
-    if sys.version_info >= (3, 13):
-        return (f"djongo cannot run on Python {sys.version_info.major}.{sys.version_info.minor}: its Django 3.1 "
-                "imports the cgi module, which Python 3.13 removed, so there is no .venv-djongo. Skipped.")
-    return "The legacy djongo environment (.venv-djongo) is missing: run `./course setup`. Skipped."
+    return ("The legacy djongo environment (.venv-djongo) is missing: `./course setup` builds it, and said why "
+            "if it could not. Skipped.")
 
 
 def _python() -> str:

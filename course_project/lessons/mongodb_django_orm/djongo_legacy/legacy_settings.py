@@ -6,7 +6,7 @@ The notebook passes the MongoDB URI (the course's app user, authSource=admin) in
 import os
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "legacy-only")
-INSTALLED_APPS = ["blogapp"]
+INSTALLED_APPS = ["blogapp", "embedapp"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 DATABASES = {

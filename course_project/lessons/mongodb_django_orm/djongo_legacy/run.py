@@ -1,4 +1,4 @@
-"""Run the syllabus's djongo models against the course's MongoDB server; print one JSON report.
+"""Run the syllabus's djongo models (Option 1, then its embedded documents) against the course's MongoDB server; print one JSON report.
 
     DJONGO_MONGO_URI=... DJONGO_DB=... .venv-djongo/bin/python run.py
 
@@ -15,12 +15,15 @@ import django  # noqa: E402
 
 django.setup()
 import pymongo  # noqa: E402
+from bson import ObjectId  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, IntegrityError, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.signals import pre_save  # noqa: E402
 
 from blogapp.models import Author, Blog, Entry  # noqa: E402
+from embedapp.models import Blog as EmbeddedBlog  # noqa: E402
 
 report = {"django": django.get_version(), "pymongo": pymongo.version}
 notices = io.StringIO()
@@ -75,5 +78,23 @@ except DatabaseError as error:
     report["raised from"] = " <- ".join(chain[1:]) + f": {duplicate}"
 finally:
     pre_save.disconnect(another_request, sender=Blog)
+
+# The syllabus's embedded documents: one blog document holds its entries (ArrayField) and its counters
+# (EmbeddedField); DjongoManager adds `mongo_*` methods that take MongoDB queries as they are.
+# (djongo 1.3.7 takes and returns the embedded values as dicts, not BlogEntry/MetaData instances)
+EmbeddedBlog.objects.all().delete()
+entries = [{"headline": "Looms", "body_text": "..."}, {"headline": "Bernoulli numbers", "body_text": "..."}]
+try:  # as the syllabus writes it: BlogEntry's ObjectIdField is a required field of every entry
+    EmbeddedBlog.objects.create(name="Engines", entries=entries, metadata={"views": 3, "likes": 1})
+except ValidationError as error:
+    report["embedded, as the syllabus writes it"] = f"ValidationError: {error.messages[0]}"
+EmbeddedBlog.objects.create(name="Engines", entries=[{"_id": ObjectId(), **entry} for entry in entries],
+                            metadata={"views": 3, "likes": 1})
+blog = EmbeddedBlog.objects.get(name="Engines")
+report["embedded: entries"] = [entry["headline"] for entry in blog.entries]
+report["embedded: metadata"] = dict(blog.metadata)
+stored = EmbeddedBlog.objects.mongo_find_one({"name": "Engines"})
+report["embedded: one document holds"] = sorted(key for key in stored if key != "_id")
+report["embedded: mongo_find on entries.headline"] = EmbeddedBlog.objects.mongo_count({"entries.headline": "Looms"})
 print(json.dumps(report))
 sys.exit(0)
