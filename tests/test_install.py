@@ -1,12 +1,19 @@
 """./course setup on the platforms it meets: what it finds on this machine, and what it says elsewhere."""
+import pytest
+
+from course_project import services
 from course_tools import install
 
+NATIVE_ONLY = pytest.mark.skipif(services.backend() == "compose", reason="the native servers' packages: not on compose")
 
+
+@NATIVE_ONLY
 def test_this_machine_has_what_the_native_path_and_mysqlclient_need():
     missing = [need.what for need in install.native_needs() + install.build_needs() if not need.present]
     assert missing == []
 
 
+@NATIVE_ONLY
 def test_the_postgres_server_is_found_not_assumed():
     from course_project.services.native.postgres import MIN_VERSION, bin_dir
 
