@@ -6,7 +6,6 @@ course runs as that learner (`runuser`), with a clean environment, in their chec
 import fcntl
 import grp
 import json
-import os
 import pwd
 import secrets
 import shutil
