@@ -49,10 +49,14 @@ def used_slots() -> set:
 
 
 def free_slot() -> int:
-    """COURSE_INSTANCE_SLOT if given (a workshop hub hands them out), else the lowest free block."""
+    """COURSE_INSTANCE_SLOT if given (a workshop hub hands them out), else the lowest free block.
+
+    COURSE_SLOT_FLOOR (default 1) is the lowest block to hand out: checkouts that run side by side on one
+    machine (CI's legs, several work trees) each take blocks from a floor of their own."""
     if os.environ.get("COURSE_INSTANCE_SLOT"):
         return int(os.environ["COURSE_INSTANCE_SLOT"])
-    free = [slot for slot in range(1, MAX_SLOTS + 1) if slot not in used_slots()]
+    floor = int(os.environ.get("COURSE_SLOT_FLOOR") or 1)
+    free = [slot for slot in range(floor, MAX_SLOTS + 1) if slot not in used_slots()]
     if not free:
         raise SystemExit(f"all {MAX_SLOTS} instance port blocks are taken: remove one under {INSTANCES}")
     return free[0]

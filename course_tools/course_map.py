@@ -34,9 +34,9 @@ def run_time(notebook: str) -> str:
 
 
 def markdown() -> str:
-    lines = ["| notebook | topic | servers | run time |", "|---|---|---|---|"]
+    lines = ["| notebook | topic | servers | your time | run time |", "|---|---|---|---|---|"]
     lines += [f"| `{lesson.notebook}` | {lesson.topic} | {', '.join(lesson.servers) or 'none'} | "
-              f"{run_time(lesson.notebook)} |" for lesson in LESSONS]
+              f"{lesson.time_range} | {run_time(lesson.notebook)} |" for lesson in LESSONS]
     return "\n".join(lines)
 
 

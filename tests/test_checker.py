@@ -32,3 +32,30 @@ def test_right_answers_pass():
     report = exercises.check({"answer": 42, "shout": str.upper})
     assert report.all_passed
     assert str(report).splitlines()[0] == "demo: 2/2 exercises passed"
+
+
+def test_a_stuck_learner_gets_a_hint_then_the_reference_source(tmp_path, monkeypatch):
+    import json
+
+    from course_project.lessons.sqlite import solutions
+    from course_project.lessons.sqlite.exercises import exercises as sqlite_exercises
+
+    monkeypatch.setenv("COURSE_STATE_DIR", str(tmp_path))
+    assert str(sqlite_exercises.hint("urgent_titles")).startswith("Hint for urgent_titles: ")
+    shown = sqlite_exercises.solution("urgent_titles")
+    assert shown.startswith("def urgent_titles():") and "data__priority__gte=2" in shown
+    assert shown._repr_markdown_().startswith("```python\n")
+    assert sqlite_exercises.solution("wal_options").startswith("wal_options = {")
+    assert eval(sqlite_exercises.solution_source("strict_scores_sql").split("=", 1)[1]) == solutions.strict_scores_sql
+    record = json.loads((tmp_path / "progress" / "01_sqlite.json").read_text())
+    assert record["solutions_viewed"] == ["urgent_titles", "wal_options"]
+    sqlite_exercises.check({})  # a later check keeps what was viewed
+    record = json.loads((tmp_path / "progress" / "01_sqlite.json").read_text())
+    assert record["solutions_viewed"] == ["urgent_titles", "wal_options"] and record["total"] == 3
+
+
+def test_an_unknown_exercise_names_the_real_ones():
+    import pytest
+
+    with pytest.raises(KeyError, match="its exercises are answer, shout"):
+        exercises.hint("answr")

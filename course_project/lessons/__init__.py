@@ -15,7 +15,12 @@ class Lesson:
     slug: str
     topic: str
     servers: tuple
+    minutes: tuple  # a learner's time through it, (shortest, longest): the notebook's first cell says it too
     sub_apps: tuple = ()  # further apps inside the lesson's folder (04's analytics)
+
+    @property
+    def time_range(self) -> str:
+        return f"{self.minutes[0]}–{self.minutes[1]} min"
 
     @property
     def notebook(self) -> str:
@@ -36,37 +41,37 @@ class Lesson:
 
 ALL = ("postgres", "replica", "pgbouncer", "mariadb", "mongodb")
 LESSONS = [
-    Lesson("00", "start_here", "Tour, server status, a first query on each database", ALL),
-    Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", ()),
+    Lesson("00", "start_here", "Tour, server status, a first query on each database", ALL, (15, 20)),
+    Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", (), (40, 55)),
     Lesson("02", "postgresql", "PostgreSQL: users and PG15 grants, arrays, JSON, full-text and trigram search",
-           ("postgres",)),
+           ("postgres",), (55, 75)),
     Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
-           ("mariadb", "postgres")),
+           ("mariadb", "postgres"), (45, 60)),
     Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",
-           ("postgres", "mariadb"), sub_apps=("analytics",)),
+           ("postgres", "mariadb"), (45, 60), sub_apps=("analytics",)),
     Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
-           ("postgres", "replica")),
+           ("postgres", "replica"), (50, 70)),
     Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
-           ("mongodb",)),
+           ("mongodb",), (50, 65)),
     Lesson("07", "mongodb_mongoengine", "MongoDB with MongoEngine: documents, indexes, embedded updates, query traps",
-           ("mongodb",)),
+           ("mongodb",), (45, 60)),
     Lesson("08", "mongodb_django_orm", "MongoDB through the Django ORM: django-mongodb-backend, and djongo (legacy)",
-           ("mongodb",)),
+           ("mongodb",), (45, 60)),
     Lesson("09", "hybrid_sql_mongo", "A hybrid app: PostgreSQL catalogue, MongoDB analytics, races, faults, consistency",
-           ("postgres", "mongodb")),
+           ("postgres", "mongodb"), (50, 70)),
     Lesson("10", "connection_pooling", "Connection pooling measured: new, persistent, Django's pool, pgBouncer, MongoDB",
-           ("postgres", "pgbouncer", "mariadb", "mongodb")),
+           ("postgres", "pgbouncer", "mariadb", "mongodb"), (45, 60)),
     Lesson("11", "migrations", "Migrations: a real history back and forth, --fake, resets, MongoDB, zero downtime",
-           ("postgres", "mariadb", "mongodb")),
+           ("postgres", "mariadb", "mongodb"), (55, 75)),
     Lesson("12", "best_practices", "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",
-           ("postgres", "mariadb")),
+           ("postgres", "mariadb"), (45, 60)),
     Lesson("13", "troubleshooting", "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
-           ALL),
+           ALL, (45, 60)),
     Lesson("14", "modern_orm", "Django 5.x ORM: composite keys, generated columns, db_default, async, races in SQL",
-           ("postgres", "mariadb", "mongodb")),
+           ("postgres", "mariadb", "mongodb"), (40, 55)),
     Lesson("15", "testing_multiple_databases",
            "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
-           ("postgres", "replica", "mongodb")),
+           ("postgres", "replica", "mongodb"), (50, 65)),
 ]
 
 
@@ -75,8 +80,9 @@ def installed_apps() -> list:
 
 
 def table() -> str:
-    """The map as plain text (notebook 00)."""
-    lines = [("notebook", "topic", "servers")]
-    lines += [(lesson.notebook, lesson.topic, ", ".join(lesson.servers) or "none") for lesson in LESSONS]
-    widths = [max(len(r[i]) for r in lines) for i in range(3)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in lines)
+    """The map as a Markdown table (notebook 00 displays it with IPython's Markdown)."""
+    lines = ["| notebook | topic | servers | your time |", "|---|---|---|---|"]
+    lines += [f"| `{lesson.notebook}` | {lesson.topic} | {', '.join(lesson.servers) or 'none'} | {lesson.time_range} |"
+              for lesson in LESSONS]
+    low, high = (sum(lesson.minutes[i] for lesson in LESSONS) / 60 for i in (0, 1))
+    return "\n".join(lines) + f"\n\nIn all: about {low:.0f} to {high:.0f} hours, in sittings of one notebook each."

@@ -4,16 +4,22 @@ A lesson declares its exercises once (course_project/<app>/exercises.py):
 
     exercises = Exercises("01_sqlite")
 
-    @exercises.add("wal_options", "OPTIONS that put SQLite in WAL mode with BEGIN IMMEDIATE")
+    @exercises.add("wal_options", "OPTIONS that put SQLite in WAL mode with BEGIN IMMEDIATE",
+                   hint="Django's SQLite OPTIONS take init_command, transaction_mode and timeout.")
     def _(answer):
         assert answer["transaction_mode"] == "IMMEDIATE", "use the IMMEDIATE transaction mode"
 
 The learner assigns each name in the notebook (stubs are `...`, meaning "not attempted"),
-and the last cell runs `exercises.check(globals())`. The reference answers live in
-<app>/solutions.py, and the test suite checks them with the same checker.
-Each check also records its report as JSON in the instance's state folder
-(state_dir()/progress/<lesson>.json), which the workshop hub's progress page reads.
+and the last cell runs `exercises.check(globals())`. A stuck learner asks for
+`exercises.hint("wal_options")`, then `exercises.solution("wal_options")`: the reference answer's
+source from <app>/solutions.py, which the test suite checks with the same checker.
+Each check records its report as JSON in the instance's state folder
+(state_dir()/progress/<lesson>.json), with the solutions viewed; the workshop hub's progress page reads it.
 """
+import ast
+import importlib
+import inspect
+import textwrap
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -53,30 +59,101 @@ class Report:
 
     def record(self):
         """Save this report for the instructor's progress page; never fails the check."""
-        from course_project.services.config import state_dir
-
         data = {"lesson": self.lesson, "passed": self.passed, "total": len(self.results),
                 "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "results": [asdict(r) for r in self.results]}
+        _update_record(self.lesson, data)
+
+
+def _update_record(lesson: str, changes: dict):
+    """Merge changes into the lesson's progress record (state_dir()/progress/LESSON.json); never raises."""
+    from course_project.services.config import state_dir
+
+    try:
+        path = state_dir() / "progress" / f"{lesson}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            folder = state_dir() / "progress"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{self.lesson}.json").write_text(json.dumps(data, indent=1))
-        except OSError:
-            pass
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            data = {"lesson": lesson, "passed": 0, "total": 0, "results": []}
+        data.update(changes)
+        path.write_text(json.dumps(data, indent=1))
+    except OSError:
+        pass
+
+
+def recorded_solutions(lesson: str) -> list:
+    """The exercises whose solution this instance's learner has viewed."""
+    from course_project.services.config import state_dir
+
+    try:
+        return json.loads((state_dir() / "progress" / f"{lesson}.json").read_text()).get("solutions_viewed", [])
+    except (OSError, ValueError):
+        return []
+
+
+class Help(str):
+    """A hint or a solution: prints as plain text, shows as highlighted code where it is code."""
+
+    language = None
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+    def _repr_markdown_(self):
+        return None if self.language is None else f"```{self.language}\n{self}\n```"
 
 
 class Exercises:
     def __init__(self, lesson: str):
         self.lesson = lesson
         self.items = []
+        self.hints = {}
 
-    def add(self, name: str, task: str):
-        """Register a check: a function that raises AssertionError (with a hint) on a wrong answer."""
+    def add(self, name: str, task: str, hint: str = ""):
+        """Register a check: a function that raises AssertionError (with a hint) on a wrong answer.
+
+        hint is what exercises.hint(name) tells a stuck learner: a nudge, never the answer."""
         def register(check):
             self.items.append((name, task, check))
+            self.hints[name] = hint
             return check
         return register
+
+    def _known(self, name: str):
+        if name not in self.names:
+            raise KeyError(f"{self.lesson} has no exercise {name!r}; its exercises are {', '.join(self.names)}")
+
+    def hint(self, name: str) -> Help:
+        """A nudge for one exercise."""
+        self._known(name)
+        return Help(f"Hint for {name}: {self.hints[name] or 'reread the task and the cells it points to.'}")
+
+    @property
+    def solutions_module(self) -> str:
+        """course_project.lessons.<slug>.solutions, from the lesson's name NN_<slug>."""
+        return f"course_project.lessons.{self.lesson.split('_', 1)[1]}.solutions"
+
+    def solution_source(self, name: str) -> str:
+        """The reference answer's source in solutions.py: a function, a class or an assignment."""
+        self._known(name)
+        module = importlib.import_module(self.solutions_module)
+        text = inspect.getsource(module)
+        for node in ast.parse(text).body:
+            targets = [t.id for t in getattr(node, "targets", [getattr(node, "target", None)]) if isinstance(t, ast.Name)]
+            if getattr(node, "name", None) == name or name in targets:
+                first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+                return textwrap.dedent("\n".join(text.splitlines()[first - 1:node.end_lineno]))
+        raise LookupError(f"{self.solutions_module} defines no {name}")
+
+    def solution(self, name: str) -> Help:
+        """The reference answer, shown highlighted; the progress record notes that it was viewed."""
+        answer = Help(self.solution_source(name))
+        answer.language = "python"
+        viewed = recorded_solutions(self.lesson)
+        if name not in viewed:
+            _update_record(self.lesson, {"solutions_viewed": viewed + [name]})
+        return answer
 
     @property
     def names(self) -> list:

@@ -245,6 +245,8 @@ def print_status() -> int:
         print("no learners yet")
     for name, slot in rows:
         done = progress(Learner(name, slot)) if is_learner_account(name) else {}
-        summary = ", ".join(f"{lesson} {r['passed']}/{r['total']}" for lesson, r in done.items()) or "no checks yet"
+        summary = ", ".join(f"{lesson} {r['passed']}/{r['total']}"
+                            + (f" ({len(r['solutions_viewed'])} solutions viewed)" if r.get("solutions_viewed") else "")
+                            for lesson, r in done.items()) or "no checks yet"
         print(f"{name}\tslot {slot} (ports +{SLOT_STEP * slot})\t{summary}")
     return 0

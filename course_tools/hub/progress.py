@@ -17,8 +17,8 @@ from course_tools.hub import learners
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>Workshop progress</title>
 <style>body{{font:14px system-ui;margin:2em}}td,th{{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:center}}
-.all{{background:#d4f4d4}}.some{{background:#fff3c4}}.none{{color:#999}}</style>
-<h1>Workshop progress</h1><p>Exercises passed per lesson, as each learner's last check recorded them.</p>
+.all{{background:#d4f4d4}}.seen{{color:#a55;font-size:85%}}.some{{background:#fff3c4}}.none{{color:#999}}</style>
+<h1>Workshop progress</h1><p>Exercises passed per lesson, as each learner's last check recorded them, and the solutions they viewed.</p>
 <table><tr><th>learner</th>{heads}</tr>{rows}</table>"""
 
 
@@ -36,8 +36,12 @@ def cell(report) -> str:
         return '<td class="none">-</td>'
     done, total = report["passed"], report["total"]
     css = "all" if done == total else "some" if done else "none"
-    detail = html.escape("\n".join(f"{r['name']}: {r['message']}" for r in report["results"]), quote=True)
-    return f'<td class="{css}" title="{detail}">{done}/{total}</td>'
+    seen = report.get("solutions_viewed", [])
+    lines = [f"{r['name']}: {r['message']}" for r in report["results"]]
+    lines += [f"solution viewed: {', '.join(seen)}"] if seen else []
+    detail = html.escape("\n".join(lines), quote=True)
+    mark = f' <span class="seen">({len(seen)} solution{"s" * (len(seen) != 1)} viewed)</span>' if seen else ""
+    return f'<td class="{css}" title="{detail}">{done}/{total}{mark}</td>'
 
 
 def render(data: dict) -> str:
