@@ -1,139 +1,70 @@
-"""Notebook 14's exercises (reference answers: solutions.py).
-
-The concurrency checks run the learner's function in real threads against PostgreSQL. To make a
-race show up on every run rather than now and then, each thread pauses right after a plain SELECT
-of the table (not after SELECT ... FOR UPDATE) until every thread has read: exactly the timing in
-which read-modify-write goes wrong in production.
-"""
-import threading
+"""Notebook 14's exercises (reference answers: solutions.py). Each check builds real tables on the servers."""
 from decimal import Decimal
 
 from django.apps.registry import Apps
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
+from django.db.migrations.operations import CreateModel
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
 
+from course_project.lessons.modern_orm.operations import apply_operations
 from course_project.runtime.checker import Exercises
-from course_project.lessons.modern_orm.models import Job, StockItem
-from course_project.lessons.modern_orm.threads import run_threads
 
 exercises = Exercises("14_modern_orm")
 
 
-def pause_after_plain_reads(table: str, barrier: threading.Barrier):
-    """An execute_wrapper: after this thread's first plain SELECT on `table`, wait for the others."""
-    state = {"waited": False}
+MEMBERSHIP = "modern_orm_membership"
 
-    def wrapper(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if (not state["waited"] and sql.lstrip().upper().startswith("SELECT") and table in sql
-                and "FOR UPDATE" not in sql.upper()):
-            state["waited"] = True
+
+def membership_with_an_id_key(alias: str) -> ProjectState:
+    """The Membership table as `makemigrations` first made it (an `id` key), with three rows."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {MEMBERSHIP}")
+    create = CreateModel("Membership", [("id", models.BigAutoField(primary_key=True)),
+                                        ("user_id", models.IntegerField()), ("team_id", models.IntegerField())])
+    state = apply_operations(alias, [create])
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {MEMBERSHIP} (user_id, team_id) VALUES (1, 10), (1, 20), (2, 10)")
+    return state
+
+
+@exercises.add("to_composite_key",
+               "to_composite_key: migration operations that make Membership's primary key (user_id, team_id) "
+               "in the database and in Django's state, keeping the rows",
+               hint="The autodetector's two operations are right for Django's state and wrong for the table: "
+                    "give them to migrations.RunSQL(sql, reverse_sql, state_operations=[...]) and write the "
+                    "ALTER TABLE yourself (PostgreSQL names the old key <table>_pkey).")
+def _(answer):
+    assert isinstance(answer, (list, tuple)) and all(isinstance(op, Operation) for op in answer), \
+        "a list of migration operations, e.g. [migrations.RunSQL(...)]"
+    state = membership_with_an_id_key("default")
+    try:
+        state = apply_operations("default", list(answer), state)
+        with connections["default"].cursor() as cursor:
+            constraints = connections["default"].introspection.get_constraints(cursor, MEMBERSHIP)
+            cursor.execute(f"SELECT user_id, team_id FROM {MEMBERSHIP} ORDER BY 1, 2")
+            rows = cursor.fetchall()
+        keys = [c["columns"] for c in constraints.values() if c["primary_key"]]
+        assert rows == [(1, 10), (1, 20), (2, 10)], f"the table holds {rows} afterwards: keep the rows"
+        assert keys, "the table has no primary key afterwards: the operations that suit Django's state drop " \
+                     "the old key and add none; write the ALTER TABLE with RunSQL"
+        assert sorted(keys[0]) == ["team_id", "user_id"], f"the table's primary key is {keys[0]}, not (user_id, team_id)"
+        model = state.apps.get_model("modern_orm", "Membership")
+        assert isinstance(model._meta.pk, models.CompositePrimaryKey) and \
+            [f.name for f in model._meta.pk_fields] == ["user_id", "team_id"], \
+            f"Django's state still says the key is {model._meta.pk.name!r}: give RunSQL the autodetector's " \
+            "operations as state_operations"
+        with connections["default"].cursor() as cursor:
             try:
-                barrier.wait()
-            except threading.BrokenBarrierError:  # not every thread reads first: nothing to line up
-                pass
-        return result
-
-    return wrapper
-
-
-def in_threads(n, table, call):
-    """call(i) in n threads, each with the pause-after-read wrapper on its own connection."""
-    barrier = threading.Barrier(n, timeout=3)
-
-    def work(i):
-        with connections["default"].execute_wrapper(pause_after_plain_reads(table, barrier)):
-            return call(i)
-
-    return run_threads(work, n)
-
-
-def first_error(results, hint=""):
-    errors = [r for r in results if isinstance(r, Exception)]
-    if errors:
-        raise AssertionError(f"a thread raised {type(errors[0]).__name__}: {str(errors[0]).splitlines()[0]}{hint}")
-
-
-@exercises.add("increment_stock", "increment_stock(pk, n): add n to a StockItem's stock, safe when 8 threads run it at once")
-def _(answer):
-    StockItem.objects.filter(name__startswith="checker").delete()
-    item = StockItem.objects.create(name="checker", stock=0)
-    bystander = StockItem.objects.create(name="checker-other", stock=7)
-    answer(item.pk, 3)
-    item.refresh_from_db()
-    assert item.stock == 3, f"increment_stock(pk, 3) on a stock of 0 left {item.stock}, not 3"
-    first_error(in_threads(8, StockItem._meta.db_table, lambda i: answer(item.pk, 5)))
-    item.refresh_from_db()
-    bystander.refresh_from_db()
-    assert bystander.stock == 7, "another item's stock changed: filter on pk"
-    assert item.stock == 43, (f"8 threads each added 5 to 3: the stock is {item.stock}, not 43. Updates were lost: "
-                              "read-modify-write in Python; let the database add, with F('stock') + n")
-    StockItem.objects.filter(name__startswith="checker").delete()
-
-
-@exercises.add("claim_job", "claim_job(worker): take the oldest queued Job for worker, return its name (None if none); "
-                            "never block on a job another worker holds")
-def _(answer):
-    Job.objects.all().delete()
-    Job.objects.bulk_create([Job(name=f"check-{i:02}") for i in range(12)])
-
-    def drain(i):
-        names = []
-        for _ in range(13):  # 12 jobs at most, then None
-            name = answer(f"w{i}")
-            if name is None:
-                return names
-            names.append(name)
-        return names
-
-    results = in_threads(6, Job._meta.db_table, drain)
-    first_error(results, ". With nowait=True a locked job is an error: skip it instead, skip_locked=True")
-    claimed = [name for names in results for name in names]
-    twice = sorted({name for name in claimed if claimed.count(name) > 1})
-    assert not twice, (f"{twice[0]} was claimed {claimed.count(twice[0])} times by workers running at once: "
-                       "lock the row you claim, select_for_update() inside transaction.atomic()")
-    assert sorted(claimed) == [f"check-{i:02}" for i in range(12)], \
-        f"{len(claimed)} distinct claims for 12 queued jobs: return each claimed job's name, None when none is left"
-    owners = {job.name: job.worker for job in Job.objects.all()}
-    for i, names in enumerate(results):
-        assert all(owners[name] == f"w{i}" for name in names), "set status='taken' and worker on the job you claim"
-    assert set(Job.objects.values_list("status", flat=True)) == {"taken"}, "every claimed job must be status='taken'"
-
-    # One job held by another worker: claim_job must skip it, not wait (lock_timeout turns a wait into an error).
-    Job.objects.all().delete()
-    Job.objects.bulk_create([Job(name=f"check-{i:02}") for i in range(3)])
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_first(i):
-        from django.db import transaction
-
-        with transaction.atomic():
-            Job.objects.select_for_update().get(name="check-00")
-            locked.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=run_threads, args=(hold_first, 1))
-    holder.start()
-    try:
-        assert locked.wait(5), "could not lock a job for the check"
-        got = run_threads(lambda i: _with_lock_timeout(answer, "probe"), 1)[0]
-    finally:
-        release.set()
-        holder.join()
-    if isinstance(got, Exception):
-        raise AssertionError(f"with check-00 locked by another worker, claim_job raised {type(got).__name__}: "
-                             f"{str(got).splitlines()[0]}. Skip locked rows: select_for_update(skip_locked=True)")
-    assert got == "check-01", f"with check-00 locked by another worker, claim_job returned {got!r}, not 'check-01'"
-    Job.objects.all().delete()
-
-
-def _with_lock_timeout(answer, worker):
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SET lock_timeout = '2s'")
-    try:
-        return answer(worker)
+                with transaction.atomic():
+                    cursor.execute(f"INSERT INTO {MEMBERSHIP} (id, user_id, team_id) VALUES (99, 1, 10)")
+                duplicate = True
+            except IntegrityError:
+                duplicate = False
+        assert not duplicate, "a second row for (1, 10) was accepted"
     finally:
         with connections["default"].cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
+            cursor.execute(f"DROP TABLE IF EXISTS {MEMBERSHIP}")
 
 
 def generated_line_items(expression, alias):
@@ -158,7 +89,9 @@ def generated_line_items(expression, alias):
     return CheckLineItem
 
 
-@exercises.add("line_total", "line_total: a GeneratedField expression, price × quantity with 10% off from 10 items")
+@exercises.add("line_total", "line_total: a GeneratedField expression, price × quantity with 10% off from 10 items",
+               hint="Case(When(quantity__gte=10, then=...), default=...) is an expression the database can "
+                    "compute; multiply by Value(Decimal('0.9')) for the discount.")
 def _(answer):
     from django.db.models.expressions import Combinable, Expression
 

@@ -47,28 +47,3 @@ class Ticket(models.Model):
     status = models.CharField(max_length=10, default="new")
     priority = models.IntegerField(db_default=3)
     opened_at = models.DateTimeField(db_default=Now())
-
-
-class Account(models.Model):
-    """Rows that two threads fight over: lost updates and deadlocks."""
-
-    name = models.CharField(max_length=20, unique=True)
-    balance = models.IntegerField(default=0)
-
-
-class Job(models.Model):
-    """A job queue in a table: workers claim rows with SELECT ... FOR UPDATE SKIP LOCKED."""
-
-    name = models.CharField(max_length=20)
-    status = models.CharField(max_length=10, default="queued")
-    worker = models.CharField(max_length=20, null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-
-
-class StockItem(models.Model):
-    """For the exercise increment_stock(pk, n)."""
-
-    name = models.CharField(max_length=20)
-    stock = models.IntegerField(default=0)

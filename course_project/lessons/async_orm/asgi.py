@@ -1,4 +1,4 @@
-"""Plumbing for notebook 14: call Django's real ASGI handler in-process, and extra aliases."""
+"""Plumbing for notebook 16: call Django's real ASGI handler in-process, and extra aliases."""
 import asyncio
 import copy
 import json
@@ -8,7 +8,7 @@ from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 from django.test.utils import override_settings
 
-URLCONF = "course_project.lessons.modern_orm.urls"
+URLCONF = "course_project.lessons.async_orm.urls"
 
 
 def add_alias(alias: str, base: str = "default", **changes) -> str:

@@ -1,4 +1,4 @@
-"""An async view for the ASGI section of notebook 14: which server connection served a request."""
+"""An async view for the ASGI section of notebook 16: which server connection served a request."""
 from asgiref.sync import sync_to_async
 from django.db import connections
 from django.http import JsonResponse

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from course_project.lessons.modern_orm import views
+from course_project.lessons.async_orm import views
 
 urlpatterns = [path("pid/<str:alias>/", views.backend_pid)]

@@ -1,4 +1,4 @@
-"""Plumbing for notebook 14: start N threads at once, join them, collect what each returned or raised.
+"""Plumbing for notebook 16: start N threads at once, join them, collect what each returned or raised.
 
 Each thread gets its own database connections (Django keeps them per thread) and closes them
 when it is done, so nothing is left open on the servers."""

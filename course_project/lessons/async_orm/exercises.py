@@ -1,0 +1,179 @@
+"""Notebook 16's exercises (reference answers: solutions.py).
+
+transfer runs the learner's function in real threads against PostgreSQL. Two execute_wrappers make the
+races show up on every run rather than now and then: each thread pauses after its first plain SELECT of the
+accounts (so every thread has read before any writes: a lost update), and after its first statement that
+locks an account row (so two transfers in opposite directions each hold one row: a deadlock, unless the
+rows are locked in one fixed order).
+"""
+import asyncio
+import os
+import threading
+
+from asgiref.sync import sync_to_async
+from django.db import connections
+from django.db.backends.signals import connection_created
+
+from course_project.lessons.async_orm.models import Account, Job
+from course_project.lessons.async_orm.threads import run_threads
+from course_project.runtime.checker import Exercises
+
+exercises = Exercises("16_async_orm")
+TABLE = Account._meta.db_table
+
+
+def is_plain_read(sql: str) -> bool:
+    upper = sql.lstrip().upper()
+    return upper.startswith("SELECT") and TABLE in sql and "FOR UPDATE" not in upper
+
+
+def locks_rows(sql: str) -> bool:
+    upper = sql.lstrip().upper()
+    return TABLE in sql and ("FOR UPDATE" in upper or upper.startswith("UPDATE"))
+
+
+def line_up(barrier: threading.Barrier):
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:  # the others are waiting for a lock this thread holds: go on
+        pass
+
+
+def racing(read_barrier, lock_barrier, statements):
+    """An execute_wrapper that records this thread's SQL and lines the threads up at the risky moments."""
+    state = {"read": False, "locked": False}
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        statements.append(sql)
+        if is_plain_read(sql) and not state["read"]:
+            state["read"] = True
+            line_up(read_barrier)
+        elif locks_rows(sql) and not state["locked"]:
+            state["locked"] = True
+            line_up(lock_barrier)
+        return result
+
+    return wrapper
+
+
+def transfers_at_once(answer, calls):
+    """answer(*call) for each call, all in threads at once; the results (or exceptions) and all SQL."""
+    read_barrier = threading.Barrier(len(calls), timeout=2)
+    lock_barrier = threading.Barrier(2, timeout=1.5)
+    statements = []
+
+    def work(i):
+        with connections["default"].execute_wrapper(racing(read_barrier, lock_barrier, statements)):
+            return answer(*calls[i])
+
+    return run_threads(work, len(calls)), statements
+
+
+def balances(*names):
+    return dict(Account.objects.filter(name__in=names).values_list("name", "balance"))
+
+
+def raised(results):
+    errors = [r for r in results if isinstance(r, Exception)]
+    return f"{type(errors[0]).__name__}: {str(errors[0]).splitlines()[0]}" if errors else None
+
+
+@exercises.add("transfer", "transfer(source, target, amount): move money between two Accounts by name; refuse "
+                           "(return False) when the source has less than amount; safe when many run at once",
+               hint="Lock both rows in one statement, always in the same order (select_for_update() ... "
+                    "order_by('pk'), inside transaction.atomic()), then decide and write.")
+def _(answer):
+    Account.objects.filter(name__startswith="chk-").delete()
+    Account.objects.bulk_create([Account(name="chk-a", balance=100), Account(name="chk-b", balance=100),
+                                 Account(name="chk-c", balance=50)])
+    statements = []
+    with connections["default"].execute_wrapper(racing(threading.Barrier(1), threading.Barrier(1), statements)):
+        moved = answer("chk-a", "chk-b", 30)
+        refused = answer("chk-a", "chk-b", 500)
+    assert (moved, refused) == (True, False), \
+        f"transfer(a, b, 30) from 100 returned {moved!r}, transfer(a, b, 500) from 70 returned {refused!r}: " \
+        "return True when the money moved, False when the source has too little"
+    assert balances("chk-a", "chk-b", "chk-c") == {"chk-a": 70, "chk-b": 130, "chk-c": 50}, \
+        f"after moving 30 from a to b: {balances('chk-a', 'chk-b', 'chk-c')}, not a=70, b=130 (c untouched)"
+    if any(is_plain_read(sql) and "balance" in sql for sql in statements):
+        raise AssertionError("transfer reads the balance with a plain SELECT and writes later: another process "
+                             "(a Python lock covers only this one) can write in between. Lock the rows in the "
+                             "database: select_for_update()")
+
+    # Opposite directions at once: 4 times a -> b 10, 4 times b -> a 20.
+    Account.objects.filter(name="chk-a").update(balance=100)
+    Account.objects.filter(name="chk-b").update(balance=100)
+    calls = [("chk-a", "chk-b", 10) if i % 2 == 0 else ("chk-b", "chk-a", 20) for i in range(8)]
+    results, _ = transfers_at_once(answer, calls)
+    error = raised(results)
+    if error and ("deadlock" in error.lower() or "1213" in error):
+        raise AssertionError(f"two transfers in opposite directions deadlocked ({error}): lock both rows in one "
+                             "fixed order, e.g. select_for_update() on both, order_by('pk')")
+    assert error is None, f"a transfer raised {error}"
+    got = balances("chk-a", "chk-b")
+    assert got == {"chk-a": 140, "chk-b": 60}, \
+        f"8 transfers at once (4 x a->b 10, 4 x b->a 20) left {got}, not a=140, b=60: updates were lost"
+
+    # Three withdrawals of 30 from 50 at once: exactly one may succeed.
+    Account.objects.filter(name="chk-a").update(balance=50)
+    results, _ = transfers_at_once(answer, [("chk-a", "chk-c", 30)] * 3)
+    assert raised(results) is None, f"a transfer raised {raised(results)}"
+    got = balances("chk-a", "chk-c")
+    assert sorted(results) == [False, False, True] and got == {"chk-a": 20, "chk-c": 80}, \
+        f"3 transfers of 30 from a balance of 50 at once returned {sorted(results)} and left {got}: the check " \
+        "and the write must see the same locked row (check, then write, inside one transaction)"
+    Account.objects.filter(name__startswith="chk-").delete()
+
+
+@exercises.add("status_counts", "async status_counts(): {status: number of Jobs} on `default`, with the async "
+                                "ORM, in one query that counts in the database",
+               hint="values('status') then annotate(n=Count('id')) groups in SQL; iterate the queryset with "
+                    "`async for` inside a dict comprehension.")
+def _(answer):
+    assert asyncio.iscoroutinefunction(answer), "status_counts must be an async def function"
+    for queued, taken, failed in ((3, 2, 1), (1, 4, 0)):
+        Job.objects.all().delete()
+        Job.objects.bulk_create([Job(name=f"q{i}") for i in range(queued)]
+                                + [Job(name=f"t{i}", status="taken") for i in range(taken)]
+                                + [Job(name=f"f{i}", status="failed") for i in range(failed)])
+        expected = {status: n for status, n in (("queued", queued), ("taken", taken), ("failed", failed)) if n}
+        got, statements = run_guarded(answer)
+        if isinstance(got, Exception):
+            raise AssertionError(f"status_counts raised {type(got).__name__}: {str(got).splitlines()[0]}. "
+                                 "In async code use the async ORM (acount, aget, async for), not the sync one")
+        assert got == expected, f"status_counts() returned {got!r}, not {expected!r}"
+        job_queries = [sql for sql in statements if Job._meta.db_table in sql]
+        assert len(job_queries) == 1 and "COUNT(" in job_queries[0].upper() and "GROUP BY" in job_queries[0].upper(), \
+            f"{len(job_queries)} queries on the jobs table, not one COUNT ... GROUP BY: count in the database"
+    Job.objects.all().delete()
+
+
+def run_guarded(answer):
+    """Run the coroutine in a thread of its own, with Django's async-safety guard on, recording its SQL."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def watch(sender, connection, **kwargs):  # the async ORM's worker thread opens a connection of its own
+        if connection.alias == "default" and record not in connection.execute_wrappers:
+            connection.execute_wrappers.append(record)
+
+    async def main():
+        await sync_to_async(connections.close_all)()  # so that the answer's first query opens one, watched
+        try:
+            return await answer()
+        finally:
+            await sync_to_async(connections.close_all)()
+
+    saved = os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    connection_created.connect(watch)
+    try:
+        got = run_threads(lambda i: asyncio.run(main()), 1)[0]
+    finally:
+        connection_created.disconnect(watch)
+        if saved is not None:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+    return got, statements
