@@ -125,6 +125,9 @@ DATABASES = build_databases()
 (state_dir() / "sqlite").mkdir(parents=True, exist_ok=True)
 
 # Lessons' own routers first; LessonRouter (app/model -> alias) decides whatever they leave open.
+# `python manage.py test`: Django's runner, with TEST["MIRROR"] aliases reaching their primary's server.
+TEST_RUNNER = "course_project.runtime.discover_runner.CourseRunner"
+
 DATABASE_ROUTERS = [
     "course_project.lessons.multiple_databases.routers.AnalyticsRouter",
     "course_project.lessons.read_replicas.routers.PrimaryReplicaRouter",

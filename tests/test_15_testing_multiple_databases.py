@@ -5,8 +5,9 @@ Tests that run TestCase classes themselves (run_quietly) do it on test databases
 (`test_course_nb15check`, ...), outside pytest-django's transaction, with database access unblocked.
 """
 import copy
-import json
-import re
+import inspect
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -24,6 +25,7 @@ from course_project.lessons.testing_multiple_databases.models import Account, Au
 from course_project.lessons.testing_multiple_databases.replication import wait_for_replica
 from course_project.lessons.testing_multiple_databases.runner import leftover_test_databases, run_quietly
 from course_project.services.config import servers
+from exercise_checks import assert_stubs_match
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "15_testing_multiple_databases.ipynb"
 
@@ -241,13 +243,32 @@ def test_mongoengine_a_database_in_the_uri_wins_over_db():
         mongoengine.disconnect(alias="nb15_test")
 
 
+# --- python manage.py test ------------------------------------------------------------------------
+
+def test_manage_py_test_runs_clean_with_the_course_runner(unblocked):
+    """Django's own runner (settings.TEST_RUNNER): mirrors reach the primary, and every test database is
+    dropped at the end (no "being accessed by other users" from pgBouncer)."""
+    run = subprocess.run([sys.executable, "manage.py", "test", "course_project.lessons.testing_multiple_databases",
+                          "--db-suffix", "nb15cli", "--noinput"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Ran 3 tests" in run.stderr and "\nOK" in run.stderr
+    assert leftover_test_databases("nb15cli") == []
+
+
 # --- exercises --------------------------------------------------------------------------------------
 
 def test_the_notebook_stubs_are_the_exercises():
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    stubs = [m.group(1) for c in cells if c["cell_type"] == "code"
-             for m in [re.fullmatch(r"(\w+) = \.\.\.", "".join(c["source"]).strip())] if m]
-    assert stubs == exercises.names
+    assert_stubs_match(exercises, NOTEBOOK.name)
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
+
+
+def test_the_code_under_test_is_restored_after_the_mutants():
+    result_of("AuditTests", NeverCallsOpenAccount)
+    assert "on_commit" in inspect.getsource(open_account) and open_account.__code__.co_names.count("on_commit")
 
 
 def test_reference_answers_pass(unblocked):
@@ -256,19 +277,38 @@ def test_reference_answers_pass(unblocked):
     assert exercises.check({}).passed == 0
 
 
-def audit_tests(databases=("default", "analytics"), capture=True, through_router=False):
+def audit_tests(databases=("default", "analytics"), capture=True, through_router=False, count_callbacks=True,
+                check_account=True):
     """AuditTests variants a learner might write."""
     from contextlib import nullcontext
 
     class AuditTests(TestCase):
         def test_open_account(self):
-            with self.captureOnCommitCallbacks(execute=True) if capture else nullcontext():
+            with self.captureOnCommitCallbacks(execute=True) if capture else nullcontext() as callbacks:
                 open_account("ada")
+            if count_callbacks:
+                self.assertEqual(len(callbacks), 1)
+            if check_account:
+                self.assertTrue(Account.objects.using("default").filter(name="ada").exists())
             entries = AuditEntry.objects.all() if through_router else AuditEntry.objects.using("analytics")
             self.assertEqual([str(e) for e in entries], ["ada: opened"])
 
     AuditTests.databases = set(databases)
     return AuditTests
+
+
+class NeverCallsOpenAccount(TestCase):
+    databases = {"default", "analytics"}
+
+    def test_rows(self):
+        Account.objects.create(name="ada")
+        AuditEntry.objects.using("analytics").create(account="ada", action="opened")
+        self.assertEqual(AuditEntry.objects.using("analytics").count(), 1)
+
+
+def test_audit_tests_that_never_call_open_account_fail(unblocked):
+    assert "without on_commit (and when your test never calls open_account())" in \
+        result_of("AuditTests", NeverCallsOpenAccount).message
 
 
 def test_audit_tests_constant_and_trivial_answers_fail(unblocked):
@@ -291,6 +331,8 @@ def test_audit_tests_constant_and_trivial_answers_fail(unblocked):
     ({"databases": ("default",)}, "declare exactly the databases the test touches"),
     ({"capture": False}, "your test fails on the correct code (test_open_account: FAIL AssertionError"),
     ({"through_router": True}, "also passes with a broken router that writes the audit entry to default"),
+    ({"count_callbacks": False}, "writes the audit entry at once, without on_commit"),
+    ({"check_account": False}, "never stores the account"),
 ])
 def test_audit_tests_plausible_mistakes_get_their_hint(unblocked, variant, hint):
     result = result_of("AuditTests", audit_tests(**variant))

@@ -1,15 +1,20 @@
 """Notebook 15's exercises (reference answers: solutions.py).
 
-Each checker runs what the learner wrote: the TestCase with Django's test machinery, twice (once
-on the correct code, once with a deliberately broken router, which a useful test must catch), and
-the router method on models the checker picks, directly and through django.db.router.
+Each checker runs what the learner wrote: the TestCase with Django's test machinery, on the correct
+code (it must pass), then on broken versions that a useful test must catch: a router that sends the
+audit entry to default, an open_account() without on_commit, and one that never stores the account.
+The router method is called on models the checker picks, directly and through django.db.router.
 """
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.conf import settings
-from django.db import router
+from django.db import router, transaction
 from django.test import TransactionTestCase, override_settings
 
 from course_project.runtime.checker import Exercises
+from course_project.lessons.testing_multiple_databases.accounts import open_account
+from course_project.lessons.testing_multiple_databases.models import Account, AuditEntry
 from course_project.lessons.testing_multiple_databases.runner import run_quietly
 
 exercises = Exercises("15_testing_multiple_databases")
@@ -30,8 +35,37 @@ def _failures(result) -> str:
     return "; ".join(line for line in result.lines if not line.endswith(": ok"))
 
 
+def audit_at_once(name: str):
+    """Mutant: the audit entry is written at once, inside the transaction (no on_commit)."""
+    with transaction.atomic(using="default"):
+        account = Account.objects.create(name=name)
+        AuditEntry.objects.create(account=name, action="opened")
+    return account
+
+
+def no_account(name: str):
+    """Mutant: the account is never stored; the audit entry still is, after the commit."""
+    with transaction.atomic(using="default"):
+        transaction.on_commit(lambda: AuditEntry.objects.create(account=name, action="opened"), using="default")
+    return Account(name=name)
+
+
+@contextmanager
+def mutated(function, mutant):
+    """Swap a function's code for a mutant's, so that every reference to it runs the mutant."""
+    original = function.__code__
+    function.__code__ = mutant.__code__
+    try:
+        yield
+    finally:
+        function.__code__ = original
+
+
 @exercises.add("AuditTests", "a TestCase: open_account() stores the account on default and, after the commit, "
-                             "its audit entry on analytics")
+                             "its audit entry on analytics",
+               hint="Call open_account() inside self.captureOnCommitCallbacks(execute=True) as callbacks; then "
+                    "check three things: one callback was registered, the account is on default, the entry is on "
+                    "analytics (ask each database with using(...)).")
 def _(answer):
     assert isinstance(answer, type) and issubclass(answer, TransactionTestCase), \
         "write a test class: class AuditTests(TestCase): ..."
@@ -47,6 +81,15 @@ def _(answer):
     assert not broken.wasSuccessful(), (
         "your test also passes with a broken router that writes the audit entry to default: a read through "
         "the router follows the same mistake, so check the database itself with using('analytics')")
+    with mutated(open_account, audit_at_once):
+        broken = run_quietly(answer)
+    assert not broken.wasSuccessful(), (
+        "your test also passes when open_account() writes the audit entry at once, without on_commit (and when "
+        "your test never calls open_account()): check that exactly one commit callback was registered")
+    with mutated(open_account, no_account):
+        broken = run_quietly(answer)
+    assert not broken.wasSuccessful(), (
+        "your test also passes when open_account() never stores the account: check the account on default too")
 
 
 # (db, app_label, model_name): what a correct allow_migrate answers
@@ -63,7 +106,9 @@ OTHER_APPS = [("default", "auth", "user"), ("analytics", "analytics", "pageview"
 
 
 @exercises.add("allow_migrate", "allow_migrate(db, app_label, model_name=None, **hints): this lesson's tables "
-                                "where their models say, None for every other app")
+                                "where their models say, None for every other app",
+               hint="Return None first for any app_label that is not this lesson's; then decide by model_name: "
+                    "look at each model's `databases` tuple.")
 def _(answer):
     for db, app_label, model_name in OTHER_APPS:
         assert answer(db, app_label, model_name=model_name) is None, \
