@@ -31,6 +31,56 @@ def test_prefetch_related_is_two_queries(players, django_assert_num_queries):
     assert squads["A"] == ["P00", "P03", "P06"]
 
 
+def test_a_none_database_name_connects_to_the_postgres_database():
+    import copy
+
+    connections.settings["syllabus_none"] = copy.deepcopy(connections["default"].settings_dict) | {"NAME": None}
+    try:
+        with connections["syllabus_none"].cursor() as cursor:
+            cursor.execute("SELECT current_database()")
+            assert cursor.fetchone()[0] == "postgres"
+    finally:
+        connections["syllabus_none"].close()
+        del connections["syllabus_none"], connections.settings["syllabus_none"]
+
+
+def test_the_syllabus_logging_disables_django_request_and_the_fix_does_not():
+    import logging.config
+
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    syllabus = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+                "loggers": {"django.db.backends": {"handlers": ["console"], "level": "DEBUG"}}}
+    try:
+        logging.config.dictConfig(syllabus)
+        assert all(logging.getLogger(name).disabled for name in ("django", "django.request", "django.server"))
+        logging.config.dictConfig({**syllabus, "disable_existing_loggers": False})
+        assert not logging.getLogger("django.request").disabled
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
+
+def test_both_drivers_bind_on_the_client_by_default_and_server_binding_refuses_utility_statements():
+    import copy
+
+    from django.db import ProgrammingError
+
+    name = "x'; DROP TABLE t; --"
+    for alias, quoted in (("default", "'x''; DROP TABLE t; --'"), ("legacy", "'x\\'; DROP TABLE t; --'")):
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT %s", [name])
+            assert connections[alias].ops.last_executed_query(cursor, "SELECT %s", [name]) == f"SELECT {quoted}"
+    connections.settings["server_binding"] = copy.deepcopy(connections["default"].settings_dict)
+    connections.settings["server_binding"]["OPTIONS"]["server_side_binding"] = True
+    try:
+        with connections["server_binding"].cursor() as cursor, pytest.raises(ProgrammingError, match=r"\$1"):
+            cursor.execute("SET application_name = %s", ["x"])
+    finally:
+        connections["server_binding"].close()
+        del connections["server_binding"], connections.settings["server_binding"]
+
+
 def test_parameters_defeat_injection(players):
     injection = "x' OR '1'='1"
     assert len(list(Player.objects.raw(f"SELECT * FROM practices_player WHERE name = '{injection}'"))) == 9
@@ -85,6 +135,17 @@ def test_find_players_checker_tries_an_injection_and_a_quote(players):
         return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name = '{name}'")]
 
     rejects(exercises, "find_players", block_list, hint="a name with a quote broke the query")
+
+    def escaped_by_hand(name):  # safe today, but the name is in the SQL text: no parameter
+        quoted = name.replace("'", "''")
+        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name = '{quoted}'")]
+
+    rejects(exercises, "find_players", escaped_by_hand, hint="the name is part of the SQL text")
+    accepts(exercises, "find_players", lambda name: list(Player.objects.filter(name=name).values_list("name", flat=True)))
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
 
 
 def test_stubs_match_the_checker():
