@@ -10,7 +10,8 @@ from course_project.lessons.migrations.throwaway import ThrowawayApp
 from course_project.lessons.troubleshooting import solutions
 from course_project.lessons.troubleshooting.conflicts import make_conflict
 from course_project.lessons.troubleshooting.exercises import exercises
-from course_project.lessons.troubleshooting.faults import PG, pg_hba_rule, throwaway_role, try_connect
+from course_project.lessons.troubleshooting.faults import (PG, messages, pg_hba_rule, server_log, throwaway_role,
+                                                           try_connect)
 from exercise_checks import accepts, assert_stubs_match, rejects
 
 
@@ -34,6 +35,27 @@ def test_doctor_healthy_then_names_a_stopped_server(restore_servers):
 def test_wrong_password_and_wrong_port():
     assert "password authentication failed" in try_connect(PG.user, "wrong")
     assert "Connection refused" in try_connect(PG.user, env("POSTGRES_PASSWORD"), port=1)
+
+
+def test_an_unknown_user_gets_the_wrong_password_message_and_only_the_log_says_why():
+    before = len(server_log())
+    wrong_password = try_connect(PG.user, "wrong")
+    unknown_user = try_connect("course_tmp_nobody", "wrong")
+    assert wrong_password.replace(f'"{PG.user}"', '"X"') == unknown_user.replace('"course_tmp_nobody"', '"X"')
+    logged = messages(server_log()[before:], (PG.user, "course_tmp_nobody"))
+    assert 'DETAIL:  Role "course_tmp_nobody" does not exist.' in logged
+    assert not any("does not exist" in line for line in messages(server_log()[before:], (PG.user,)))
+
+
+@pytest.mark.django_db
+def test_show_hba_file_is_readable_by_the_course_role_and_lies_in_the_data_directory():
+    from django.db import connections
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW hba_file")
+        hba_file = cursor.fetchone()[0]
+        cursor.execute("SHOW data_directory")
+        assert hba_file == cursor.fetchone()[0] + "/pg_hba.conf"
 
 
 @pytest.mark.skipif(services.backend() != "native", reason="edits the native primary's pg_hba.conf")
@@ -68,13 +90,14 @@ def test_two_leaf_migrations_are_refused_then_merged():
 
 def test_diagnosis_checker_causes_the_faults():
     accepts(exercises, "diagnosis", solutions.diagnosis)
-    rejects(exercises, "diagnosis", lambda message: "wrong password", hint="diagnosis() said 'wrong password'")
+    rejects(exercises, "diagnosis", lambda message: "wrong password or unknown user",
+            hint="diagnosis() said 'wrong password or unknown user'")
     rejects(exercises, "diagnosis", lambda message: "no idea", hint="answer with one of")
 
     def forgot_the_limit(message):  # every other refusal taken for pg_hba.conf
         if "Connection refused" in message:
             return "server down or wrong port"
-        return "wrong password" if "password authentication failed" in message else "pg_hba.conf"
+        return "wrong password or unknown user" if "password authentication failed" in message else "pg_hba.conf"
 
     rejects(exercises, "diagnosis", forgot_the_limit, hint="too many connections for role")
 

@@ -20,7 +20,7 @@ from course_project.runtime.checker import Exercises
 
 exercises = Exercises("13_troubleshooting")
 
-CAUSES = ("server down or wrong port", "wrong password", "pg_hba.conf", "connection limit")
+CAUSES = ("server down or wrong port", "wrong password or unknown user", "pg_hba.conf", "connection limit")
 
 
 def _refused(user: str, password: str, port: int | None = None) -> str:
@@ -40,7 +40,8 @@ def _closed_port() -> int:
 
 def _faults() -> list:
     """Cause each fault for real: [(its cause, the error message the client got)], shuffled."""
-    faults = [("wrong password", _refused(PG.user, secrets.token_urlsafe(9))),
+    faults = [("wrong password or unknown user", _refused(PG.user, secrets.token_urlsafe(9))),
+              ("wrong password or unknown user", _refused(f"course_tmp_nobody_{secrets.token_hex(3)}", "x")),
               ("server down or wrong port", _refused(PG.user, env("POSTGRES_PASSWORD"), port=_closed_port()))]
     name = f"course_tmp_check_{secrets.token_hex(3)}"
     with throwaway_role(name, connection_limit=1) as password:
@@ -53,7 +54,9 @@ def _faults() -> list:
     return faults
 
 
-@exercises.add("diagnosis", "diagnosis(message): the cause of a PostgreSQL connection error")
+@exercises.add("diagnosis", "diagnosis(message): the cause of a PostgreSQL connection error",
+               hint="Each fault has a phrase of its own in the client's message: compare the outputs of "
+                    "sections 1 to 5 and look for the words that differ, not for the user or the port.")
 def _(answer):
     for cause, message in _faults():
         said = answer(message)
@@ -61,7 +64,9 @@ def _(answer):
         assert said == cause, f"a client got {message.splitlines()[0]!r}; diagnosis() said {said!r}"
 
 
-@exercises.add("merge_command", "merge_command(app_label): the manage.py arguments that merge two leaf migrations")
+@exercises.add("merge_command", "merge_command(app_label): the manage.py arguments that merge two leaf migrations",
+               hint="migrate's error names the command; a script cannot answer questions, so add the option "
+                    "that turns them off, and name the app.")
 def _(answer):
     label = f"shop_{secrets.token_hex(2)}"
     args = answer(label)

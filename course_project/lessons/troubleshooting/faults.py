@@ -1,5 +1,6 @@
 """Causing faults on purpose, and always undoing them (every helper restores in `finally`)."""
 import os
+import re
 import secrets
 import subprocess
 from contextlib import contextmanager
@@ -70,3 +71,30 @@ def try_connect(user: str, password: str, port: int | None = None) -> str:
             return f"connected as {conn.execute('SELECT current_user').fetchone()[0]}"
     except psycopg.OperationalError as error:
         return f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"
+
+
+def server_log() -> list:
+    """The PostgreSQL primary's log lines, as `./course services logs postgres` shows them."""
+    from course_project import services
+
+    if services.backend() == "compose":
+        from course_project.services import compose
+
+        return compose.compose("logs", "--no-log-prefix", "postgres", capture=True).splitlines()
+    from course_project.services.native.base import home
+
+    return (home() / "postgres" / "server.log").read_text(errors="replace").splitlines()
+
+
+def messages(lines: list, users: tuple) -> list:
+    """The FATAL lines about these users and the DETAIL lines after them, without time stamp and process id."""
+    found, keep = [], False
+    for line in lines:
+        message = re.sub(r"^\S+ \S+ \S+ \[\d+\] ", "", line)
+        if message.startswith("FATAL:"):
+            keep = any(f'"{user}"' in message for user in users)
+        elif not message.startswith(("DETAIL:", "\t")):
+            keep = False
+        if keep:
+            found.append(message)
+    return found
