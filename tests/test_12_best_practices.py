@@ -31,17 +31,63 @@ def test_prefetch_related_is_two_queries(players, django_assert_num_queries):
     assert squads["A"] == ["P00", "P03", "P06"]
 
 
-def test_a_none_database_name_connects_to_the_postgres_database():
-    import copy
+PROBE = """
+import copy, json
+from course_project.runtime.bootstrap import django_setup
+django_setup()
+from django.db import ProgrammingError, connections
 
-    connections.settings["syllabus_none"] = copy.deepcopy(connections["default"].settings_dict) | {"NAME": None}
+def alias(name, **changes):
+    config = copy.deepcopy(connections["default"].settings_dict)
+    config.update(changes.get("top", {}))
+    config["OPTIONS"].update(changes.get("options", {}))
+    connections.settings[name] = config
+    return connections[name]
+
+result = {}
+with alias("syllabus", top={"NAME": None}).cursor() as cursor:
+    cursor.execute("SELECT current_database()")
+    result["database"] = cursor.fetchone()[0]
+with alias("server_binding", options={"server_side_binding": True}).cursor() as cursor:
     try:
-        with connections["syllabus_none"].cursor() as cursor:
-            cursor.execute("SELECT current_database()")
-            assert cursor.fetchone()[0] == "postgres"
-    finally:
-        connections["syllabus_none"].close()
-        del connections["syllabus_none"], connections.settings["syllabus_none"]
+        cursor.execute("SET application_name = %s", ["x"])
+        result["server_binding"] = "accepted"
+    except ProgrammingError as error:
+        result["server_binding"] = str(error).splitlines()[0]
+name = "x'; DROP TABLE t; --"
+for name_alias in ("default", "legacy"):
+    with connections[name_alias].cursor() as cursor:
+        cursor.execute("SELECT %s", [name])
+        result[name_alias] = connections[name_alias].ops.last_executed_query(cursor, "SELECT %s", [name])
+connections.close_all()
+print(json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def probe():
+    """The notebook's settings experiments, in a process of its own on the course's databases (new aliases
+    are not allowed inside a pytest-django test)."""
+    import json
+    import subprocess
+    import sys
+
+    from course_project.env import PROJECT_ROOT
+
+    run = subprocess.run([sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def test_a_none_database_name_connects_to_the_postgres_database(probe):
+    assert probe["database"] == "postgres"
+
+
+def test_both_drivers_bind_on_the_client_by_default_and_server_binding_refuses_utility_statements(probe):
+    assert probe["default"] == "SELECT 'x''; DROP TABLE t; --'"
+    assert probe["legacy"] == "SELECT 'x\\'; DROP TABLE t; --'"
+    assert 'syntax error at or near "$1"' in probe["server_binding"]
 
 
 def test_the_syllabus_logging_disables_django_request_and_the_fix_does_not():
@@ -59,26 +105,6 @@ def test_the_syllabus_logging_disables_django_request_and_the_fix_does_not():
         assert not logging.getLogger("django.request").disabled
     finally:
         configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
-
-
-def test_both_drivers_bind_on_the_client_by_default_and_server_binding_refuses_utility_statements():
-    import copy
-
-    from django.db import ProgrammingError
-
-    name = "x'; DROP TABLE t; --"
-    for alias, quoted in (("default", "'x''; DROP TABLE t; --'"), ("legacy", "'x\\'; DROP TABLE t; --'")):
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT %s", [name])
-            assert connections[alias].ops.last_executed_query(cursor, "SELECT %s", [name]) == f"SELECT {quoted}"
-    connections.settings["server_binding"] = copy.deepcopy(connections["default"].settings_dict)
-    connections.settings["server_binding"]["OPTIONS"]["server_side_binding"] = True
-    try:
-        with connections["server_binding"].cursor() as cursor, pytest.raises(ProgrammingError, match=r"\$1"):
-            cursor.execute("SET application_name = %s", ["x"])
-    finally:
-        connections["server_binding"].close()
-        del connections["server_binding"], connections.settings["server_binding"]
 
 
 def test_parameters_defeat_injection(players):
