@@ -81,8 +81,9 @@ def raised(results):
 
 @exercises.add("transfer", "transfer(source, target, amount): move money between two Accounts by name; refuse "
                            "(return False) when the source has less than amount; safe when many run at once",
-               hint="Lock both rows in one statement, always in the same order (select_for_update() ... "
-                    "order_by('pk'), inside transaction.atomic()), then decide and write.")
+               hint="Two dangers: a balance changing between your read and your write, and two transfers each "
+                    "holding the row the other one needs. A single locking read of both rows, in an order that "
+                    "does not depend on the direction, inside one transaction, removes both.")
 def _(answer):
     Account.objects.filter(name__startswith="chk-").delete()
     Account.objects.bulk_create([Account(name="chk-a", balance=100), Account(name="chk-b", balance=100),
