@@ -62,7 +62,7 @@ LESSONS = [
     Lesson("10", "connection_pooling", "Connection pooling measured: new, persistent, Django's pool, pgBouncer, MongoDB",
            ("postgres", "pgbouncer", "mariadb", "mongodb"), (45, 60)),
     Lesson("11", "migrations", "Migrations: a real history back and forth, --fake, resets, MongoDB, zero downtime",
-           ("postgres", "mariadb", "mongodb"), (55, 75)),
+           ("postgres", "mariadb", "mongodb"), (55, 75), sub_apps=("zero_downtime",)),
     Lesson("12", "best_practices", "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",
            ("postgres", "mariadb"), (45, 60)),
     Lesson("13", "troubleshooting", "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",

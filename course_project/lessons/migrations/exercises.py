@@ -2,12 +2,15 @@
 
 Each check puts migrations_lab in a state of its own choosing (for two migrations it picks), runs
 what the learner's function returns or does, reads django_migrations, and migrates the app fully
-again afterwards.
+again afterwards. unapply_target is also asked about two of Django's own apps; those are never
+unapplied: Django's migration planner says what `migrate` would do.
 """
 import random
 
 from django.core.management import call_command
 from django.db import DatabaseError, connections
+from django.db.migrations.exceptions import AmbiguityError
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -41,8 +44,33 @@ def _picks(history) -> list:
     return random.sample(history, 2)  # two migrations: a fixed answer cannot fit both
 
 
-@exercises.add("unapply_target", "unapply_target(app_label, name): the `migrate` target that unapplies only `name`")
+def _planned_unapply(app: str, name: str, target: str):
+    """What `migrate app target` would unapply in `app`, asked of Django's planner (nothing runs)."""
+    executor = MigrationExecutor(connections["default"])
+    try:
+        node = (app, None) if target == "zero" else (app, executor.loader.get_migration_by_prefix(app, target).name)
+    except (KeyError, AmbiguityError):
+        raise AssertionError(f"`migrate {app} {target}`: {app} has no single migration matching {target!r}") from None
+    undone = [migration.name for migration, backwards in executor.migration_plan([node])
+              if backwards and migration.app_label == app]
+    assert not (node[1] == name), \
+        f"{name} is still applied: `migrate {app} {target}` migrates *to* {name}, which keeps it applied"
+    assert name in undone, f"{name} is still applied after `migrate {app} {target}`"
+    assert undone == [name], f"`migrate {app} {target}` would unapply {undone}; unapplying only {name} is the task"
+
+
+DJANGOS_OWN = ("auth", "sessions")  # a long history, and an app whose only migration is its first
+
+
+@exercises.add("unapply_target", "unapply_target(app_label, name): the `migrate` target that unapplies only `name`",
+               hint="`migrate app X` moves the app *to* X, so X stays applied: which migration should stay? "
+                    "Each migration lists what it builds on in its `dependencies` (MigrationLoader(None)"
+                    ".disk_migrations[(app, name)]). And an app's first migration builds on nothing in its app.")
 def _(answer):
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for app in DJANGOS_OWN:
+        (_, leaf), = loader.graph.leaf_nodes(app)
+        _planned_unapply(app, leaf, str(answer(app, leaf)))
     history = _history()
     try:
         for name in _picks(history):
@@ -61,7 +89,9 @@ def _(answer):
 
 
 @exercises.add("record_without_running", "record_without_running(app_label, name): mark `name` (and what it "
-                                         "depends on) applied without running it")
+                                         "depends on) applied without running it",
+               hint="One of `migrate`'s options writes to django_migrations and runs nothing; "
+                    "call_command passes options as keyword arguments.")
 def _(answer):
     history = _history()
     schema_at = history[-1]
