@@ -102,3 +102,7 @@ def test_bouncer_settings_checker_iterates_through_pgbouncer(through_pgbouncer):
 
 def test_stubs_match_the_checker():
     assert_stubs_match(exercises, "10_connection_pooling.ipynb")
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)

@@ -60,7 +60,7 @@ LESSONS = [
     Lesson("09", "hybrid_sql_mongo", "A hybrid app: PostgreSQL catalogue, MongoDB analytics, races, faults, consistency",
            ("postgres", "mongodb"), (50, 70)),
     Lesson("10", "connection_pooling", "Connection pooling measured: new, persistent, Django's pool, pgBouncer, MongoDB",
-           ("postgres", "pgbouncer", "mariadb", "mongodb"), (45, 60)),
+           ("postgres", "pgbouncer", "mariadb", "mongodb"), (50, 65)),
     Lesson("11", "migrations", "Migrations: a real history back and forth, --fake, resets, MongoDB, zero downtime",
            ("postgres", "mariadb", "mongodb"), (55, 75), sub_apps=("zero_downtime",)),
     Lesson("12", "best_practices", "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",

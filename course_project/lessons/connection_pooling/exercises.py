@@ -62,14 +62,19 @@ def _check_pool(options, size: int):
         unregister(alias)
 
 
-@exercises.add("pool_options", "pool_options(n): OPTIONS for Django's pool of at most n connections, connect_timeout 3")
+@exercises.add("pool_options", "pool_options(n): OPTIONS for Django's pool of at most n connections, connect_timeout 3",
+               hint="Django's pool is configured inside OPTIONS, beside the driver's own connection options, "
+                    "and its size limit is one of psycopg_pool's ConnectionPool arguments.")
 def _(answer):
     for size in random.sample(range(5, 9), 2):  # two sizes: a fixed answer cannot fit both
         _check_pool(answer(size), size)
 
 
 @exercises.add("bouncer_settings", "bouncer_settings(base): a PostgreSQL alias's settings, through pgBouncer "
-                                   "in transaction mode, a new connection per request")
+                                   "in transaction mode, a new connection per request",
+               hint="Start from a copy of `base`. Three things differ behind pgBouncer in transaction mode: "
+                    "where to connect, what becomes of cursors that outlive a transaction, and how long "
+                    "Django keeps a connection after a request.")
 def _(answer):
     token = f"check_{secrets.token_hex(3)}"
     base = copy.deepcopy(settings.DATABASES["default"])
