@@ -4,14 +4,13 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ProjectState
 
 from course_project.lessons.migrations import solutions
-from course_project.lessons.migrations.exercises import exercises
+from course_project.lessons.migrations.exercises import CONFLICT_WITH_WRITERS, exercises
 from course_project.lessons.migrations.throwaway import ThrowawayApp
 from exercise_checks import accepts, assert_stubs_match, rejects
 
@@ -73,20 +72,32 @@ def test_unapply_target_checker_runs_the_learners_target():
     assert columns() == ["id", "title", "writer", "isbn"]  # the checker migrated the app fully again
 
 
+def _modes(statement, rollback=True):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
+                       "AND relation = 'zero_downtime_edition'::regclass")
+        modes = {row[0] for row in cursor.fetchall()}
+        transaction.set_rollback(rollback)
+    return modes
+
+
 @pytest.mark.django_db(transaction=True)
-def test_record_without_running_checker_reads_django_migrations():
-    accepts(exercises, "record_without_running", solutions.record_without_running)
-    rejects(exercises, "record_without_running",
-            lambda app, name: call_command("migrate", app, "0001_initial", fake=True, verbosity=0),
-            hint="the schema is at")
-    rejects(exercises, "record_without_running",
-            lambda app, name: call_command("migrate", app, name, verbosity=0), hint="it ran the migrations")
-    rejects(exercises, "record_without_running",
-            lambda app, name: call_command("migrate", app, name, fake_initial=True, verbosity=0),
-            hint="it ran the migrations")
-    rejects(exercises, "record_without_running",
-            lambda app, name: MigrationRecorder(connection).record_applied(app, name), hint="so record")
-    assert columns() == ["id", "title", "writer", "isbn"]
+def test_blocks_writers_checker_measures_locks_and_wants_no_trace():
+    accepts(exercises, "blocks_writers", solutions.blocks_writers)
+    rejects(exercises, "blocks_writers", lambda statement: True, hint="go on")
+    rejects(exercises, "blocks_writers", lambda statement: False, hint="must wait")
+    rejects(exercises, "blocks_writers", lambda statement: bool(_modes(statement) - {"AccessShareLock"}),
+            hint="go on")  # ROW EXCLUSIVE does not conflict with itself
+    rejects(exercises, "blocks_writers", lambda statement: "AccessExclusiveLock" in _modes(statement),
+            hint="must wait")  # SHARE (CREATE INDEX, REINDEX) blocks writers too
+    rejects(exercises, "blocks_writers", lambda statement: bool(
+        _modes(statement, rollback=False) & CONFLICT_WITH_WRITERS), hint="roll it back")
+    rejects(exercises, "blocks_writers", lambda statement: "blocks" if "INDEX" in statement else None,
+            hint="return True or False")
+    with connection.cursor() as cursor:  # the checker rebuilt the table after the answer that kept its changes
+        cursor.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'zero_downtime_edition'::regclass")
+        assert cursor.fetchone()[0] == 1  # the primary key only
 
 
 @pytest.mark.django_db(transaction=True)
