@@ -58,37 +58,45 @@ def test_migrations_made_the_indexes():
     assert any(name.startswith("mongo_orm_e_publish") for name in info)
 
 
-def test_authors_in_reference_passes(data):
-    accepts(exercises, "authors_in", solutions.authors_in)
+def test_commenters_of_reference_passes(data):
+    accepts(exercises, "commenters_of", solutions.commenters_of)
 
 
-def test_authors_in_constant_and_wrong_answers_fail(data):
-    rejects(exercises, "authors_in", lambda country: ["Ada"], hint="wrong authors")
-    rejects(exercises, "authors_in", lambda country: Author.objects.filter(address__city=country)
-            .values_list("name", flat=True), hint="wrong authors")
-    rejects(exercises, "authors_in", lambda country: Author.objects.filter(address__country=country)
-            .order_by("-name").values_list("name", flat=True), hint="sort the names")
+def test_commenters_of_constant_and_wrong_answers_fail(data):
+    rejects(exercises, "commenters_of", lambda name: ["Ada"], hint="wrong commenters")
+    rejects(exercises, "commenters_of", lambda name: sorted(
+        c.author_name for e in Entry.objects.filter(author__name=name) for c in e.comments), hint="each commenter once")
+    rejects(exercises, "commenters_of", lambda name: sorted(
+        {c.author_name for e in Entry.objects.filter(comments__author_name=name) for c in e.comments}),
+        hint="*written by* the author")
+    rejects(exercises, "commenters_of", lambda name: sorted(
+        {c.author_name for e in Entry.objects.filter(author__name=name) for c in e.comments}, reverse=True),
+        hint="sort the names")
 
 
-def test_liked_headlines_reference_passes(data):
-    accepts(exercises, "liked_headlines", solutions.liked_headlines)
+def test_liked_by_reference_passes(data):
+    accepts(exercises, "liked_by", solutions.liked_by)
 
 
-def test_liked_headlines_constant_and_wrong_answers_fail(data):
-    rejects(exercises, "liked_headlines", lambda n: ["A"], hint="wrong headlines")
-    rejects(exercises, "liked_headlines", lambda n: sorted(Entry.objects.filter(comments__likes__gt=n)
-                                                           .values_list("headline", flat=True)),
-            hint="a comment with exactly")
-    rejects(exercises, "liked_headlines", lambda n: sorted(e.headline for e in Entry.objects.all()
-                                                           for c in e.comments if c.likes >= n),
-            hint="each headline once")
-    rejects(exercises, "liked_headlines", lambda n: Entry.objects.filter(comments__likes__gte=n)
-            .order_by("-headline").values_list("headline", flat=True), hint="sort the headlines")
+def test_liked_by_constant_and_wrong_answers_fail(data):
+    rejects(exercises, "liked_by", lambda who, n: ["A"], hint="wrong headlines")
+    rejects(exercises, "liked_by", lambda who, n: sorted(Entry.objects.filter(
+        comments__author_name=who, comments__likes__gte=n).values_list("headline", flat=True)),
+        hint="one and the same comment")
+    rejects(exercises, "liked_by", lambda who, n: sorted(
+        e.headline for e in Entry.objects.filter(comments__author_name=who)
+        for c in e.comments if c.author_name == who and c.likes >= n), hint="each headline once")
+    rejects(exercises, "liked_by", lambda who, n: sorted(
+        {e.headline for e in Entry.objects.all() for c in e.comments if c.author_name == who and c.likes > n}),
+        hint="a comment with exactly")
+    rejects(exercises, "liked_by", lambda who, n: sorted(
+        {e.headline for e in Entry.objects.all() for c in e.comments if c.author_name == who and c.likes >= n},
+        reverse=True), hint="sort the headlines")
 
 
 def test_checks_leave_no_data_behind(data):
-    accepts(exercises, "authors_in", solutions.authors_in)
-    accepts(exercises, "liked_headlines", solutions.liked_headlines)
+    accepts(exercises, "commenters_of", solutions.commenters_of)
+    accepts(exercises, "liked_by", solutions.liked_by)
     assert list(Author.objects.values_list("name", flat=True)) == ["Ada"] and Entry.objects.count() == 2
 
 
@@ -163,3 +171,7 @@ def test_djongo_pins_and_its_legacy_project_run_against_the_same_server():
     assert report["embedded: one document holds"] == ["entries", "metadata", "name"]
     assert report["embedded: mongo_find on entries.headline"] == 1
     assert client()[legacy.DATABASE].list_collection_names() == []  # run_legacy_project dropped it
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)

@@ -1,4 +1,6 @@
 """The hybrid app: products in PostgreSQL, analytics in MongoDB, failures contained."""
+import threading
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -94,10 +96,24 @@ def test_record_search_reference_passes():
 
 
 def test_record_search_constant_and_wrong_answers_fail():
-    rejects(exercises, "record_search", lambda product_id, term: None, hint="expected one document")
+    rejects(exercises, "record_search", lambda product_id, term: None, hint="one update command")
     rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
         product_id=product_id).update_one(upsert=True, add_to_set__searches=term), hint="not $addToSet")
-    rejects(exercises, "record_search", record_search_by_saving, hint="one upsert with $push")
+    rejects(exercises, "record_search", record_search_by_saving, hint="one update command")
+    rejects(exercises, "record_search", record_search_in_a_lock, hint="even inside a lock")
+
+
+_lock = threading.Lock()
+
+
+def record_search_in_a_lock(product_id, term):
+    """The read-modify-save made safe for threads of one process only: fails the one-update rule."""
+    with _lock:
+        record_search_by_saving(product_id, term)
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
 
 
 def test_stubs_match_the_checker():

@@ -4,7 +4,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import ProgrammingError, connections
+from django.db import ProgrammingError, connections, transaction
 
 from course_project.lessons.connection_pooling import solutions
 from course_project.lessons.connection_pooling.exercises import exercises
@@ -62,13 +62,34 @@ def test_pool_refuses_persistent_connections():
         first_query("t_pool_age")
 
 
-def test_pool_options_checker_applies_the_pool():
-    accepts(exercises, "pool_options", solutions.pool_options)
-    rejects(exercises, "pool_options", lambda n: {"connect_timeout": 3, "pool": {"max_size": 10}},
-            hint="made a pool of up to 10 connections")
-    rejects(exercises, "pool_options", lambda n: {"connect_timeout": 3, "MAX_CONNS": n},
-            hint="a dict under OPTIONS['pool']")
-    rejects(exercises, "pool_options", lambda n: {"pool": {"max_size": n}}, hint="keep connect_timeout at 3")
+def _session_set(alias, sql, ms):
+    """SET for the session, then the query, each in autocommit: the SET stays on its server connection."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {int(ms)}")
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def _session_set_in_a_transaction(alias, sql, ms):
+    """In one transaction, but a plain SET: it outlives the COMMIT."""
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {int(ms)}")
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def _no_timeout(alias, sql, ms):
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def test_query_with_timeout_checker_watches_the_transaction_and_the_next_client(through_pgbouncer):
+    accepts(exercises, "query_with_timeout", solutions.query_with_timeout)
+    rejects(exercises, "query_with_timeout", lambda alias, sql, ms: [(1, "fast")], hint="send the query through")
+    rejects(exercises, "query_with_timeout", _session_set, hint="ran outside a transaction")
+    rejects(exercises, "query_with_timeout", _session_set_in_a_transaction, hint="a session setting stays")
+    rejects(exercises, "query_with_timeout", _no_timeout, hint="was not cancelled")
 
 
 @pytest.fixture
@@ -102,3 +123,7 @@ def test_bouncer_settings_checker_iterates_through_pgbouncer(through_pgbouncer):
 
 def test_stubs_match_the_checker():
     assert_stubs_match(exercises, "10_connection_pooling.ipynb")
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)

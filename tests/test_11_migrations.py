@@ -2,12 +2,15 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.recorder import MigrationRecorder
+from django.db import connection, transaction
+from django.db.migrations.autodetector import MigrationAutodetector
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import ProjectState
 
 from course_project.lessons.migrations import solutions
-from course_project.lessons.migrations.exercises import exercises
+from course_project.lessons.migrations.exercises import CONFLICT_WITH_WRITERS, exercises
 from course_project.lessons.migrations.throwaway import ThrowawayApp
 from exercise_checks import accepts, assert_stubs_match, rejects
 
@@ -61,26 +64,72 @@ def test_reset_recipe_on_a_throwaway_app_leaves_one_migration():
 @pytest.mark.django_db(transaction=True)
 def test_unapply_target_checker_runs_the_learners_target():
     accepts(exercises, "unapply_target", solutions.unapply_target)
-    rejects(exercises, "unapply_target", lambda app, name: "0004_book_title_idx", hint="is still applied")
+    rejects(exercises, "unapply_target", lambda app, name: "0004_book_title_idx", hint="has no single migration")
     rejects(exercises, "unapply_target", lambda app, name: name, hint="which keeps it applied")
     rejects(exercises, "unapply_target", lambda app, name: "zero", hint="unapplying only")
+    # counting down the number works until an app's first migration (sessions has only 0001_initial)
+    rejects(exercises, "unapply_target", lambda app, name: f"{int(name[:4]) - 1:04d}", hint="has no single migration")
     assert columns() == ["id", "title", "writer", "isbn"]  # the checker migrated the app fully again
 
 
+def _modes(statement, rollback=True):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
+                       "AND relation = 'zero_downtime_edition'::regclass")
+        modes = {row[0] for row in cursor.fetchall()}
+        transaction.set_rollback(rollback)
+    return modes
+
+
 @pytest.mark.django_db(transaction=True)
-def test_record_without_running_checker_reads_django_migrations():
-    accepts(exercises, "record_without_running", solutions.record_without_running)
-    rejects(exercises, "record_without_running",
-            lambda app, name: call_command("migrate", app, "0001_initial", fake=True, verbosity=0),
-            hint="the schema is at")
-    rejects(exercises, "record_without_running",
-            lambda app, name: call_command("migrate", app, name, verbosity=0), hint="it ran the migrations")
-    rejects(exercises, "record_without_running",
-            lambda app, name: call_command("migrate", app, name, fake_initial=True, verbosity=0),
-            hint="it ran the migrations")
-    rejects(exercises, "record_without_running",
-            lambda app, name: MigrationRecorder(connection).record_applied(app, name), hint="so record")
-    assert columns() == ["id", "title", "writer", "isbn"]
+def test_blocks_writers_checker_measures_locks_and_wants_no_trace():
+    accepts(exercises, "blocks_writers", solutions.blocks_writers)
+    rejects(exercises, "blocks_writers", lambda statement: True, hint="go on")
+    rejects(exercises, "blocks_writers", lambda statement: False, hint="must wait")
+    rejects(exercises, "blocks_writers", lambda statement: bool(_modes(statement) - {"AccessShareLock"}),
+            hint="go on")  # ROW EXCLUSIVE does not conflict with itself
+    rejects(exercises, "blocks_writers", lambda statement: "AccessExclusiveLock" in _modes(statement),
+            hint="must wait")  # SHARE (CREATE INDEX, REINDEX) blocks writers too
+    rejects(exercises, "blocks_writers", lambda statement: bool(
+        _modes(statement, rollback=False) & CONFLICT_WITH_WRITERS), hint="roll it back")
+    rejects(exercises, "blocks_writers", lambda statement: "blocks" if "INDEX" in statement else None,
+            hint="return True or False")
+    with connection.cursor() as cursor:  # the checker rebuilt the table after the answer that kept its changes
+        cursor.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'zero_downtime_edition'::regclass")
+        assert cursor.fetchone()[0] == 1  # the primary key only
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapply_target_on_a_fixed_lab_answer_fails_on_djangos_own_apps_first():
+    rejects(exercises, "unapply_target", lambda app, name: "0004" if app == "migrations_lab" else "zero",
+            hint="would unapply")
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_zero_downtime_history_ends_at_the_model_and_keeps_slug_required():
+    out = StringIO()
+    call_command("migrate", "zero_downtime", "0001", stdout=out)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO zero_downtime_edition (title) SELECT 'E ' || n FROM generate_series(1, 12000) n")
+    call_command("migrate", "zero_downtime", stdout=out)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM zero_downtime_edition WHERE slug IS NULL")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT is_nullable FROM information_schema.columns "
+                       "WHERE table_name = 'zero_downtime_edition' AND column_name = 'slug'")
+        assert cursor.fetchone()[0] == "NO"
+        cursor.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'edition_slug_not_null'")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("TRUNCATE zero_downtime_edition")
+    loader = MigrationLoader(None, ignore_no_migrations=True)  # the model is where the migrations end
+    changes = MigrationAutodetector(loader.project_state(), ProjectState.from_apps(apps)).changes(
+        graph=loader.graph, trim_to_apps={"zero_downtime"})
+    assert "zero_downtime" not in changes
 
 
 def test_stubs_match_the_checker():

@@ -1,16 +1,17 @@
 """Notebook 10's exercises (reference answers: solutions.py).
 
-Each check applies the learner's settings to a new alias and uses it for real: it opens the pool
-from threads and reads what the pool was given; it iterates through pgBouncer while another client
-holds a transaction, and ends a request the way Django does.
+Each check uses a new alias for real: query_with_timeout runs the learner's function through pgBouncer
+(watching its statements with connection.execute_wrapper), times a query it must cancel, and asks the
+next client of pgBouncer what it inherited; bouncer_settings iterates through the learner's settings
+while another client holds a transaction, and ends a request the way Django does.
 """
 import copy
 import random
 import secrets
-import threading
+import time
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from course_project.lessons.connection_pooling.cursors import fill_rows, iterate_while_busy
 from course_project.lessons.connection_pooling.modes import register, unregister
@@ -20,56 +21,69 @@ from course_project.services.config import servers
 exercises = Exercises("10_connection_pooling")
 
 
-def _server_processes_at_once(alias: str, threads: int) -> set:
-    """`threads` requests at once on `alias`, each holding its connection for 0.2 s: the backends that served them."""
-    pids, errors = set(), []
-
-    def request():
-        try:
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid() FROM pg_sleep(0.2)")
-                pids.add(cursor.fetchone()[0])
-        except Exception as error:
-            errors.append(f"{type(error).__name__}: {error}")
-        finally:
-            connections[alias].close()  # the end of a request: back to the pool
-
-    workers = [threading.Thread(target=request) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert not errors, errors[0]
-    return pids
+def _seen_by_the_next_client(alias: str) -> str:
+    """statement_timeout as the next client of pgBouncer sees it. pgBouncer lends the most recently freed
+    server connection first, so this is the one the answer used; it is cleaned for whoever comes next."""
+    other = connections.create_connection(alias)
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            seen = cursor.fetchone()[0]
+            cursor.execute("RESET statement_timeout")
+        other.commit()
+        return seen
+    finally:
+        other.close()
 
 
-def _check_pool(options, size: int):
-    assert isinstance(options, dict) and isinstance(options.get("pool"), dict), \
-        "Django's pool takes its settings as a dict under OPTIONS['pool']"
-    alias = register(f"check_pool_{secrets.token_hex(3)}",
-                     {**copy.deepcopy(settings.DATABASES["default"]), "CONN_MAX_AGE": 0, "OPTIONS": options})
+@exercises.add("query_with_timeout", "query_with_timeout(alias, sql, ms): rows of `sql`, cancelled after ms "
+                                     "milliseconds, the timeout leaking to no other client of pgBouncer",
+               hint="Behind transaction pooling only a transaction keeps your statements on one server "
+                    "connection, and a setting made with SET LOCAL (or set_config(name, value, true)) ends with it.")
+def _(answer):
+    alias = register(f"check_timeout_{secrets.token_hex(3)}", copy.deepcopy(settings.DATABASES["bouncer"]))
+    statements = []
+
+    def watch(execute, sql, params, many, context):
+        statements.append((sql, context["connection"].in_atomic_block))
+        return execute(sql, params, many, context)
+
     try:
         connection = connections[alias]
-        connection.ensure_connection()
-        assert connection.connection.info.get_parameters().get("connect_timeout") == "3", \
-            "keep connect_timeout at 3 (a connection option, beside 'pool')"
-        connection.close()
-        assert connection.pool.max_size == size, \
-            f"pool_options({size}) made a pool of up to {connection.pool.max_size} connections"
-        served = _server_processes_at_once(alias, size + 3)
-        assert len(served) <= size, f"{len(served)} server processes served a pool of at most {size}"
+        connection.ensure_connection()  # Django's own set-up queries run now, not under the watch
+        ms = random.randint(150, 400)
+        value = random.randint(1, 10**6)
+        with connection.execute_wrapper(watch):
+            rows = answer(alias, f"SELECT {value}, 'fast'", ms)
+        assert statements, f"send the query through connections[{alias!r}] (connections[alias].cursor())"
+        assert [tuple(row) for row in rows or []] == [(value, "fast")], f"return the query's rows: got {rows!r}"
+        outside = [sql for sql, atomic in statements if not atomic]
+        assert not outside, (f"{outside[0]!r} ran outside a transaction: behind transaction pooling the next "
+                             "statement may go to another server connection")
+        seen = _seen_by_the_next_client(alias)
+        assert seen == "0", (f"the next client of pgBouncer found statement_timeout = {seen}: a session setting "
+                             "stays on the server connection after your transaction")
+        start = time.monotonic()
+        try:
+            answer(alias, "SELECT pg_sleep(3)", ms)
+        except DatabaseError:
+            took = time.monotonic() - start
+        else:
+            raise AssertionError(f"pg_sleep(3) ran to its end: the query was not cancelled after {ms} ms")
+        assert took < 2.5, f"pg_sleep(3) was cancelled only after {took:.1f} s"
+        seen = _seen_by_the_next_client(alias)
+        assert seen == "0", f"after the cancelled query, the next client found statement_timeout = {seen}"
     finally:
+        _seen_by_the_next_client(alias)  # whatever the answer left on the last server connection: reset
         unregister(alias)
 
 
-@exercises.add("pool_options", "pool_options(n): OPTIONS for Django's pool of at most n connections, connect_timeout 3")
-def _(answer):
-    for size in random.sample(range(5, 9), 2):  # two sizes: a fixed answer cannot fit both
-        _check_pool(answer(size), size)
-
-
 @exercises.add("bouncer_settings", "bouncer_settings(base): a PostgreSQL alias's settings, through pgBouncer "
-                                   "in transaction mode, a new connection per request")
+                                   "in transaction mode, a new connection per request",
+               hint="Start from a copy of `base`. Three things differ behind pgBouncer in transaction mode: "
+                    "where to connect, what becomes of cursors that outlive a transaction, and how long "
+                    "Django keeps a connection after a request.")
 def _(answer):
     token = f"check_{secrets.token_hex(3)}"
     base = copy.deepcopy(settings.DATABASES["default"])

@@ -16,6 +16,7 @@ MODES = {
                                   {"CONN_MAX_AGE": 0, "OPTIONS": {"connect_timeout": 3,
                                                                   "pool": {"min_size": 2, "max_size": 4}}}),
     "pgBouncer, transaction mode": ("pg_bouncer", "bouncer", {"CONN_MAX_AGE": 0}),
+    "pgBouncer + CONN_MAX_AGE=60": ("pg_bouncer_kept", "bouncer", {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}),
     "MariaDB, new per request": ("maria_new", "legacy", {"CONN_MAX_AGE": 0}),
     "MariaDB, persistent": ("maria_persistent", "legacy", {"CONN_MAX_AGE": 60}),
 }

@@ -1,9 +1,15 @@
 """Reference answers for notebook 10."""
+from django.db import connections, transaction
+
 from course_project.services.config import servers
 
 
-def pool_options(max_size):
-    return {"connect_timeout": 3, "pool": {"min_size": 2, "max_size": max_size}}
+def query_with_timeout(alias, sql, ms):
+    connection = connections[alias]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:  # one transaction: one server connection
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(ms)}ms"])  # true: SET LOCAL
+        cursor.execute(sql)
+        return cursor.fetchall()
 
 
 def bouncer_settings(base):

@@ -1,5 +1,5 @@
 """Reference answers for notebook 11."""
-from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 
@@ -9,5 +9,13 @@ def unapply_target(app_label, name):
     return parents[0] if parents else "zero"
 
 
-def record_without_running(app_label, name):
-    call_command("migrate", app_label, name, fake=True, verbosity=0)
+def blocks_writers(statement):
+    # the modes that conflict with ROW EXCLUSIVE, which every INSERT, UPDATE and DELETE takes
+    conflict_with_writers = {"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
+                       "AND relation = 'zero_downtime_edition'::regclass")
+        modes = {row[0] for row in cursor.fetchall()}
+        transaction.set_rollback(True)  # measured, never kept
+    return bool(modes & conflict_with_writers)

@@ -1,10 +1,15 @@
 """Reference answers for notebook 08."""
-from course_project.lessons.mongodb_django_orm.models import Author, Entry
+from django.db import connections
+
+from course_project.lessons.mongodb_django_orm.models import Entry
 
 
-def authors_in(country):
-    return Author.objects.filter(address__country=country).order_by("name").values_list("name", flat=True)
+def commenters_of(author_name):
+    entries = Entry.objects.filter(author__name=author_name)  # the foreign key, joined with $lookup
+    return sorted({comment.author_name for entry in entries for comment in entry.comments})
 
 
-def liked_headlines(min_likes):
-    return sorted(Entry.objects.filter(comments__likes__gte=min_likes).values_list("headline", flat=True))
+def liked_by(commenter, min_likes):
+    collection = connections["mongodb"].database[Entry._meta.db_table]
+    one_comment = {"$elemMatch": {"author_name": commenter, "likes": {"$gte": min_likes}}}
+    return sorted(doc["headline"] for doc in collection.find({"comments": one_comment}, {"headline": 1}))
