@@ -2,6 +2,7 @@ import sqlite3
 
 import pytest
 from django.db import connections
+from django.db.models import Q
 
 from course_project.lessons.sqlite import solutions
 from course_project.lessons.sqlite.exercises import exercises
@@ -92,19 +93,37 @@ def test_strict_scores_sql():
 @on_test_databases
 def test_urgent_titles():
     fresh_database("sqlite")
-    Note.objects.using("sqlite").bulk_create([Note(title="b", data={"priority": 2}),
-                                              Note(title="a", data={"priority": 1})])
+    notes = Note.objects.using("sqlite")
+    notes.bulk_create([Note(title="b", data={"priority": 3}), Note(title="a", data={"priority": 1})])
     accepts(exercises, "urgent_titles", solutions.urgent_titles)
     constant = list(solutions.urgent_titles())
     rejects(exercises, "urgent_titles", lambda: constant, hint="with the checker's notes added")
+    # one query, but every row comes back and Python filters
     rejects(exercises, "urgent_titles",
-            lambda: Note.objects.using("sqlite").filter(data__priority__gt=2).values_list("title", flat=True),
+            lambda: [n.title for n in notes.order_by("title")
+                     if n.data.get("priority", 0) >= 3 or "urgent" in n.data.get("tags", [])],
+            hint="filter in the database (a WHERE clause), not in Python")
+    # the priority alone
+    rejects(exercises, "urgent_titles",
+            lambda: notes.filter(data__priority__gte=3).order_by("title").values_list("title", flat=True),
             hint="with the checker's notes added")
+    # a LIKE on the list's text: "not urgent" and "Urgent" match too
+    for needle in ("urgent", '"urgent"'):
+        rejects(exercises, "urgent_titles",
+                lambda needle=needle: notes.filter(Q(data__tags__icontains=needle) | Q(data__priority__gte=3))
+                .order_by("title").values_list("title", flat=True),
+                hint="with the checker's notes added")
+    # right rows, one query per note
     rejects(exercises, "urgent_titles",
-            lambda: [n.title for n in Note.objects.using("sqlite").order_by("title")
-                     if Note.objects.using("sqlite").filter(pk=n.pk, data__priority__gte=2).exists()],
+            lambda: [n.title for n in notes.order_by("title")
+                     if notes.filter(pk=n.pk, data__priority__gte=3).exists()
+                     or "urgent" in n.data.get("tags", [])],
             hint="filter in the database, in one query")
-    assert not Note.objects.using("sqlite").filter(title__startswith="check ").exists()  # the checker tidied up
+    assert not notes.filter(title__startswith="check ").exists()  # the checker tidied up
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
 
 
 def test_strict_solution_really_is_strict():

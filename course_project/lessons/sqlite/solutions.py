@@ -10,7 +10,13 @@ strict_scores_sql = "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT
 
 
 def urgent_titles():
+    from django.db.models import BooleanField, Q
+    from django.db.models.expressions import RawSQL
+
     from course_project.lessons.sqlite.models import Note
 
-    return (Note.objects.using("sqlite").filter(data__priority__gte=2)
+    tagged = RawSQL("EXISTS (SELECT 1 FROM json_each(sqlitelab_note.data, '$.tags') WHERE json_each.value = %s)",
+                    ["urgent"], output_field=BooleanField())
+    return (Note.objects.using("sqlite").alias(tagged=tagged)
+            .filter(Q(tagged=True) | Q(data__priority__gte=3))
             .order_by("title").values_list("title", flat=True))
