@@ -104,6 +104,24 @@ def test_exact_names(customers):
     assert not Customer.objects.using("legacy").filter(city="check").exists()  # the checker removed its rows
 
 
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
+
+
+def test_the_mode_list_is_the_servers():
+    from course_project.lessons.mysql_mariadb.modes import MODES
+
+    connection = connections.create_connection("legacy")  # a session of its own
+    try:
+        with connection.cursor() as cursor:
+            for mode in MODES:  # each one is a mode of its own, kept as it is
+                cursor.execute("SET SESSION sql_mode = %s", [mode])
+                cursor.execute("SELECT @@SESSION.sql_mode")
+                assert cursor.fetchone()[0] == mode
+    finally:
+        connection.close()
+
+
 def test_strict_options():
     accepts(exercises, "strict_options", solutions.strict_options)
     accepts(exercises, "strict_options", {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')"})
@@ -115,6 +133,17 @@ def test_strict_options():
     rejects(exercises, "strict_options",
             {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb3"},
             hint="not utf8mb4")
+    # the modes section 1 printed, copied into a constant: on an empty server default it adds modes
+    rejects(exercises, "strict_options",
+            {"init_command": "SET sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
+                             "NO_ENGINE_SUBSTITUTION'"}, hint="the session")
+    # `||` is OR, not concatenation, unless the server's default has PIPES_AS_CONCAT
+    rejects(exercises, "strict_options", {"init_command": "SET sql_mode = @@sql_mode || ',STRICT_TRANS_TABLES'"},
+            hint="the session")
+    # strict only where the server already has a list: on an empty default the session keeps none
+    rejects(exercises, "strict_options",
+            {"init_command": "SET sql_mode = IF(@@sql_mode = '', '', CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES'))"},
+            hint="on a server whose default sql_mode is empty, the session is not strict")
     with connections["legacy"].cursor() as cursor:  # the checker put the server's default back
         cursor.execute("SELECT @@GLOBAL.sql_mode")
         assert "STRICT_TRANS_TABLES" in cursor.fetchone()[0]

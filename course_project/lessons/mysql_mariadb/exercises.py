@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.backends.mysql.base import DatabaseWrapper
 
 from course_project.lessons.mysql_mariadb.models import Customer
+from course_project.lessons.mysql_mariadb.modes import MODES, STRICT
 from course_project.runtime.checker import Exercises
 from course_project.services.config import servers
 
@@ -35,7 +36,9 @@ def _rows(cursor, sql, params=()):
     return cursor.fetchall()
 
 
-@exercises.add("shop_grant", f"GRANT {CLERK}@% SELECT, INSERT, UPDATE, DELETE on every table of {STORE}, nothing else")
+@exercises.add("shop_grant", f"GRANT {CLERK}@% SELECT, INSERT, UPDATE, DELETE on every table of {STORE}, nothing else",
+               hint="GRANT <privileges> ON <database>.<tables> TO <user>@<host>. Which part of ON limits it to one "
+                    "database, and which privileges let a user change the schema?")
 def _(answer):
     statement = _one_statement(answer)
     assert statement.lstrip().upper().startswith("GRANT"), "answer with a GRANT statement"
@@ -83,7 +86,9 @@ def _drop_throwaways(cursor):
     cursor.execute(f"DROP USER IF EXISTS '{CLERK}'@'%'")
 
 
-@exercises.add("exact_names", "exact_names(name): customers on legacy whose name matches case-sensitively")
+@exercises.add("exact_names", "exact_names(name): customers on legacy whose name matches case-sensitively",
+               hint="The column's collation ignores case. Django's Collate() compares under another collation; "
+                    "MariaDB's utf8mb4 collations that end in _bin compare bytes.")
 def _(answer):
     token = "".join(random.choices(string.ascii_lowercase, k=6))
     spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token}x"]
@@ -112,22 +117,30 @@ def server_default_mode(modes: str):
         root.close()
 
 
-@exercises.add("strict_options", "OPTIONS for MariaDB: strict and utf8mb4 on any server, keeping the server's other modes")
+@exercises.add("strict_options",
+               "OPTIONS for MariaDB: strict and utf8mb4 on any server, keeping exactly the server's other modes",
+               hint="init_command runs after connecting, so it can read the server's list: SET accepts an expression, "
+                    "and @@sql_mode is the current list. What must your expression give when that list is empty?")
 def _(answer):
     assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
-    keep = {"ERROR_FOR_DIVISION_BY_ZERO", "NO_ENGINE_SUBSTITUTION", random.choice(["NO_ZERO_DATE", "ANSI_QUOTES"])}
-    connection = DatabaseWrapper({**settings.DATABASES["legacy"], "OPTIONS": {"connect_timeout": 3, **answer}},
-                                 "strict_options_check")
-    with server_default_mode(",".join(sorted(keep))):  # a server whose default is not strict
-        connection.ensure_connection()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT @@SESSION.sql_mode, @@character_set_connection")
-            mode, charset = cursor.fetchone()
-    finally:
-        connection.close()
-    modes = set(mode.split(","))
-    assert modes & {"STRICT_TRANS_TABLES", "STRICT_ALL_TABLES"}, \
-        f"on a server whose default sql_mode is {sorted(keep)}, the session is not strict: {mode!r}"
-    assert keep <= modes, f"the session lost the server's {sorted(keep - modes)}: add strict mode to @@sql_mode, do not replace it"
-    assert charset == "utf8mb4", f"the connection's character set is {charset}, not utf8mb4"
+    not_strict = [mode for mode in MODES if mode not in STRICT]
+    for keep in (set(random.sample(not_strict, 3)), set()):  # a non-strict server default, then an empty one
+        connection = DatabaseWrapper({**settings.DATABASES["legacy"], "OPTIONS": {"connect_timeout": 3, **answer}},
+                                     "strict_options_check")
+        try:
+            with server_default_mode(",".join(sorted(keep))):
+                connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT @@SESSION.sql_mode, @@character_set_connection")
+                mode, charset = cursor.fetchone()
+        finally:
+            connection.close()
+        modes = set(mode.split(",")) - {""}
+        assert modes & set(STRICT), \
+            f"on a server whose default sql_mode is {sorted(keep) or 'empty'}, the session is not strict: {mode!r}"
+        assert keep <= modes, \
+            f"the session lost the server's {sorted(keep - modes)}: add strict mode to @@sql_mode, do not replace it"
+        assert modes - set(STRICT) <= keep, (f"on a server whose default sql_mode is {sorted(keep) or 'empty'}, the "
+                                             f"session added {sorted(modes - set(STRICT) - keep)}: keep the server's "
+                                             "list as it is, plus strict mode")
+        assert charset == "utf8mb4", f"the connection's character set is {charset}, not utf8mb4"

@@ -8,15 +8,11 @@ from contextlib import contextmanager
 
 from django.db import connections
 
+from course_project.lessons.mysql_mariadb.modes import MODES
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("00_start_here")
 
-# Modes MariaDB keeps as they are (no combination modes such as ANSI, which expand to several).
-SIMPLE_MODES = ("ANSI_QUOTES", "ERROR_FOR_DIVISION_BY_ZERO", "IGNORE_SPACE", "NO_AUTO_VALUE_ON_ZERO",
-                "NO_BACKSLASH_ESCAPES", "NO_ENGINE_SUBSTITUTION", "NO_ZERO_DATE", "NO_ZERO_IN_DATE",
-                "ONLY_FULL_GROUP_BY", "PIPES_AS_CONCAT", "REAL_AS_FLOAT", "STRICT_ALL_TABLES",
-                "STRICT_TRANS_TABLES")
 
 
 @contextmanager
@@ -56,7 +52,7 @@ def _(answer):
                hint="Ask the connection you are given for @@SESSION.sql_mode: one comma-separated string. "
                     "What does ''.split(',') give?")
 def _(answer):
-    chosen = set(random.sample(SIMPLE_MODES, 3))
+    chosen = set(random.sample(MODES, 3))
     with fresh("legacy") as django_default, fresh("legacy") as changed, fresh("legacy") as empty:
         with changed.cursor() as cursor:
             cursor.execute("SET SESSION sql_mode = %s", [",".join(sorted(chosen))])
