@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db.models.functions import Collate
 from django.db import DataError, NotSupportedError, connections
 
 from course_project.env import PROJECT_ROOT
@@ -42,7 +43,7 @@ def test_emoji_round_trip():
 def test_default_collation_is_case_insensitive_only_on_mariadb(customers):
     assert Customer.objects.using("legacy").filter(name="ADA").count() == 2
     assert Customer.objects.using("default").filter(name="ADA").count() == 0
-    assert sorted(solutions.exact_names("ada")) == ["ada"]
+    assert sorted(solutions.exact_names("ada", "legacy")) == sorted(solutions.exact_names("ada", "default")) == ["ada"]
 
 
 def test_distinct_on_is_postgresql_only(customers):
@@ -78,30 +79,41 @@ def test_the_stubs_match_the_checker():
 
 def test_shop_grant():
     accepts(exercises, "shop_grant", solutions.shop_grant)
-    accepts(exercises, "shop_grant", "grant select,insert,update,delete on `course_tmp_store`.* to course_tmp_clerk")
-    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO 'course_tmp_clerk'@'%'",
-            hint="can read course_tmp_other too")
-    # section 2's GRANT, with this exercise's names: too many privileges
-    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES "
-                                     "ON course_tmp_store.* TO 'course_tmp_clerk'@'%'", hint="can CREATE tables")
-    rejects(exercises, "shop_grant", "GRANT SELECT ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
-            hint="cannot run INSERT")
-    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON course_tmp_store.* "
-                                     "TO 'course_tmp_clerk'@'%'", hint="grant exactly")
+    accepts(exercises, "shop_grant", "grant update (price), select (price, name, id) on `course_tmp_store`.`item` "
+                                     "to course_tmp_clerk")
+    # section 2's kind of GRANT: the whole database
+    rejects(exercises, "shop_grant", "GRANT SELECT, UPDATE ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
+            hint="can read the cost column")
+    rejects(exercises, "shop_grant", "GRANT SELECT, UPDATE ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+            hint="can read the cost column")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE ON course_tmp_store.item "
+                                     "TO 'course_tmp_clerk'@'%'", hint="can change the name")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price) ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+            hint="cannot change the price")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price), INSERT ON course_tmp_store.item "
+                                     "TO 'course_tmp_clerk'@'%'", hint="can insert items")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price) ON course_tmp_other.item "
+                                     "TO 'course_tmp_clerk'@'%'", hint="cannot read id, name and price")
     rejects(exercises, "shop_grant", "CREATE USER x; GRANT ALL ON *.* TO x", hint="one SQL statement")
 
 
 def test_exact_names(customers):
     accepts(exercises, "exact_names", solutions.exact_names)
-    constant = list(solutions.exact_names("ada"))
-    rejects(exercises, "exact_names", lambda name: constant, hint="only that exact spelling")
+    constant = list(solutions.exact_names("ada", "legacy"))
+    rejects(exercises, "exact_names", lambda name, alias: constant, hint="only that exact spelling")
+    # the plain filter: exact on PostgreSQL, case-insensitive on MariaDB
     rejects(exercises, "exact_names",
-            lambda name: Customer.objects.using("legacy").filter(name=name).values_list("name", flat=True),
+            lambda name, alias: Customer.objects.using(alias).filter(name=name).values_list("name", flat=True),
             hint="ignores case")
+    # section 5's Collate, copied: PostgreSQL has no utf8mb4_bin collation
     rejects(exercises, "exact_names",
-            lambda name: Customer.objects.using("legacy").filter(name__contains=name).values_list("name", flat=True),
+            lambda name, alias: Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
+            .filter(exact=name).values_list("name", flat=True), hint="utf8mb4_bin")
+    rejects(exercises, "exact_names",
+            lambda name, alias: Customer.objects.using(alias).filter(name__contains=name).values_list("name", flat=True),
             hint="only that exact spelling")
-    assert not Customer.objects.using("legacy").filter(city="check").exists()  # the checker removed its rows
+    for alias in ("legacy", "default"):  # the checker removed its rows
+        assert not Customer.objects.using(alias).filter(city="check").exists()
 
 
 def test_every_exercise_has_a_hint():
