@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.db.models import Q
 
@@ -75,19 +76,32 @@ def test_the_stubs_match_the_checker():
 
 def test_wal_options(run_time_aliases):
     accepts(exercises, "wal_options", solutions.wal_options)
-    # the sqlite_wal alias's OPTIONS, as the notebook prints them: a 5-second timeout
-    rejects(exercises, "wal_options", {**solutions.wal_options, "timeout": 5}, hint="at least 10 seconds")
+    # WAL's default level is FULL, so leaving synchronous out is durable too
+    accepts(exercises, "wal_options", {"init_command": "PRAGMA journal_mode=WAL", "transaction_mode": "IMMEDIATE",
+                                       "timeout": 10})
+    # the sqlite_wal alias's OPTIONS, as the notebook prints them: NORMAL, and a 5-second timeout
+    rejects(exercises, "wal_options", settings.DATABASES["sqlite_wal"]["OPTIONS"], hint="timeout is in seconds")
+    rejects(exercises, "wal_options", {**settings.DATABASES["sqlite_wal"]["OPTIONS"], "timeout": 10},
+            hint="synchronous is NORMAL")
     rejects(exercises, "wal_options", {"transaction_mode": "IMMEDIATE", "timeout": 10}, hint="not in WAL mode")
     rejects(exercises, "wal_options", {**solutions.wal_options, "transaction_mode": "DEFERRED"},
             hint="set transaction_mode to IMMEDIATE")
+    rejects(exercises, "wal_options", {**solutions.wal_options, "timeout": 10_000}, hint="timeout is in seconds")
 
 
 def test_strict_scores_sql():
     accepts(exercises, "strict_scores_sql", solutions.strict_scores_sql)
-    rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL)",
+    rejects(exercises, "strict_scores_sql",
+            "CREATE TABLE scores (name TEXT NOT NULL UNIQUE, points INTEGER NOT NULL CHECK (points >= 0))",
             hint="add the STRICT keyword")
+    # section 5's STRICT table, with this exercise's names
     rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT, points INTEGER) STRICT",
             hint="make both columns NOT NULL")
+    rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL) STRICT",
+            hint="one row per name")
+    rejects(exercises, "strict_scores_sql",
+            "CREATE TABLE scores (name TEXT NOT NULL UNIQUE, points INTEGER NOT NULL) STRICT",
+            hint="never negative")
 
 
 @on_test_databases
@@ -131,3 +145,5 @@ def test_strict_solution_really_is_strict():
     db.execute(solutions.strict_scores_sql)
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO scores VALUES ('x', 'many')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO scores VALUES ('x', -3)")

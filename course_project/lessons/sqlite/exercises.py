@@ -17,8 +17,11 @@ from course_project.runtime.checker import Exercises
 exercises = Exercises("01_sqlite")
 
 
-@exercises.add("wal_options", "OPTIONS for a SQLite alias: WAL journal, BEGIN IMMEDIATE, wait up to 10 s for locks",
-               hint="Three keys: init_command (a PRAGMA), transaction_mode and timeout. Which unit does timeout use?")
+@exercises.add("wal_options",
+               "OPTIONS for a SQLite alias: WAL journal, commits that survive a power cut, BEGIN IMMEDIATE, "
+               "wait up to 10 s for locks",
+               hint="Three keys: init_command (PRAGMAs, separated by ;), transaction_mode and timeout (in which "
+                    "unit?). Which synchronous level makes a WAL commit durable, and what is its default?")
 def _(answer):
     assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
     alias = alias_with("exercise", answer)
@@ -28,7 +31,12 @@ def _(answer):
             cursor.execute("PRAGMA journal_mode")
             assert cursor.fetchone()[0] == "wal", "the file is not in WAL mode: init_command needs PRAGMA journal_mode=WAL"
             cursor.execute("PRAGMA busy_timeout")
-            assert cursor.fetchone()[0] >= 10_000, "wait at least 10 seconds for a lock: timeout is in seconds"
+            waits = cursor.fetchone()[0]
+            assert waits == 10_000, f"this alias waits {waits / 1000:g} s for a lock, not 10: timeout is in seconds"
+            cursor.execute("PRAGMA synchronous")
+            level = cursor.fetchone()[0]
+            assert level >= 2, (f"synchronous is {['OFF', 'NORMAL'][level]}: in WAL mode a power cut may lose the last "
+                                "commits; keep the durable level")
         with CaptureQueriesContext(connection) as queries, transaction.atomic(using=alias):
             connection.cursor().execute("SELECT 1")
         assert queries.captured_queries[0]["sql"] == "BEGIN IMMEDIATE", \
@@ -39,15 +47,21 @@ def _(answer):
         connection.close()
 
 
-@exercises.add("strict_scores_sql", "CREATE TABLE for a STRICT table scores(name TEXT NOT NULL, points INTEGER NOT NULL)",
-               hint="STRICT is a table option: it goes after the closing parenthesis. STRICT checks types, not NULLs.")
+@exercises.add("strict_scores_sql",
+               "CREATE TABLE scores(name, points): STRICT types, no NULLs, one row per name, points never negative",
+               hint="STRICT is a table option after the closing parenthesis, and it checks types only. NULLs, "
+                    "duplicates and ranges each need a column constraint of their own (NOT NULL, UNIQUE, CHECK).")
 def _(answer):
     conn = sqlite3.connect(":memory:")
     conn.execute(answer)
     conn.execute("INSERT INTO scores (name, points) VALUES ('ada', 3)")
-    for values, hint in ((("bob", "lots"), "the table accepted text in an INTEGER column: add the STRICT keyword"),
+    conn.execute("INSERT INTO scores (name, points) VALUES ('bob', 0)")
+    for values, hint in ((("cy", "lots"), "the table accepted text in an INTEGER column: add the STRICT keyword"),
+                         (("cy", 2.5), "the table accepted 2.5 in an INTEGER column: add the STRICT keyword"),
                          ((None, 1), "the table accepted a NULL name: make both columns NOT NULL"),
-                         (("cy", None), "the table accepted NULL points: make both columns NOT NULL")):
+                         (("cy", None), "the table accepted NULL points: make both columns NOT NULL"),
+                         (("ada", 5), "the table accepted a second row for 'ada': one row per name"),
+                         (("cy", -1), "the table accepted -1 points: points are never negative")):
         try:
             conn.execute("INSERT INTO scores (name, points) VALUES (?, ?)", values)
         except sqlite3.IntegrityError:

@@ -1,12 +1,15 @@
 """Reference answers for notebook 01 (checked by tests/test_01_sqlite.py)."""
 
 wal_options = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
     "transaction_mode": "IMMEDIATE",
     "timeout": 10,
 }
 
-strict_scores_sql = "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL) STRICT"
+strict_scores_sql = """CREATE TABLE scores (
+    name TEXT NOT NULL UNIQUE,
+    points INTEGER NOT NULL CHECK (points >= 0)
+) STRICT"""
 
 
 def urgent_titles():
