@@ -103,6 +103,16 @@ def test_tagged_titles(corpus):
             lambda include, exclude: [a.title for a in Article.objects.filter(tags__contains=include).order_by("title")
                                       if not Article.objects.filter(pk=a.pk, tags__overlap=exclude).exists()],
             hint="in one query")
+    # one query that fetches every article, the tags filtered in Python
+    rejects(exercises, "tagged_titles",
+            lambda include, exclude: sorted(t for t, tags in Article.objects.values_list("title", "tags")
+                                            if set(include) <= set(tags) and not set(exclude) & set(tags)),
+            hint="not Python")
+    # one query that fetches every article, the tags filtered in Python
+    rejects(exercises, "tagged_titles",
+            lambda include, exclude: sorted(t for t, tags in Article.objects.values_list("title", "tags")
+                                            if set(include) <= set(tags) and not set(exclude) & set(tags)),
+            hint="not Python")
 
 
 def test_best_match(corpus):

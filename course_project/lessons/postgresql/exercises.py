@@ -57,10 +57,21 @@ def _(answer):
             assert got == expected, (f"for the checker's include={include}, exclude={exclude}: expected {expected}, "
                                      f"got {got} (every tag of include, none of exclude, by title)")
             assert len(queries) == 1, f"{len(queries)} queries: let the database filter, in one query"
+            with connection.cursor() as cursor:  # the captured statement again: what did it fetch?
+                cursor.execute(queries[0]["sql"])
+                fetched = len(cursor.fetchall())
+            assert fetched == len(expected), (f"your query fetched {fetched} rows for {len(expected)} titles: "
+                                              "let the database filter with array lookups, not Python")
+            with connection.cursor() as cursor:  # the captured statement again: what did it fetch?
+                cursor.execute(queries[0]["sql"])
+                fetched = len(cursor.fetchall())
+            assert fetched == len(expected), (f"your query fetched {fetched} rows for {len(expected)} titles: "
+                                              "let the database filter with array lookups, not Python")
 
 
 @exercises.add("best_match",
-               "best_match(words, tag): title of the best-ranked article tagged `tag` for a web-search query",
+               "best_match(words, tag): title of the best-ranked article tagged `tag` for a web-search query, "
+               "ranked on search_vector",
                hint="SearchQuery takes search_type='websearch'. Rank with SearchRank, highest first, then by title; "
                     "restrict to the tag with an array lookup. .first() gives None when nothing matches.")
 def _(answer):
