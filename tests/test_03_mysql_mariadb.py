@@ -1,5 +1,6 @@
 """mysql_lab on MariaDB (and the same model on PostgreSQL): strictness, charset, collation, DDL."""
 import json
+import re
 import subprocess
 import sys
 
@@ -95,6 +96,15 @@ def test_shop_grant():
     rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price) ON course_tmp_other.item "
                                      "TO 'course_tmp_clerk'@'%'", hint="cannot read id, name and price")
     rejects(exercises, "shop_grant", "CREATE USER x; GRANT ALL ON *.* TO x", hint="one SQL statement")
+    # extras the behaviour probes do not try: the server's record of the grant catches them
+    item, clerk = "ON course_tmp_store.item TO 'course_tmp_clerk'@'%'", "SELECT (id, name, price)"
+    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price, cost) {item}", hint="UPDATE (cost)")
+    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price, id) {item}", hint="UPDATE (id)")
+    for extra in ("DROP", "ALTER", "INDEX", "TRIGGER"):
+        rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price), {extra} {item}",
+                hint=f"{extra} on course_tmp_store.item")
+    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price) {item} WITH GRANT OPTION",
+            hint="WITH GRANT OPTION")
 
 
 def test_exact_names(customers):
@@ -112,6 +122,16 @@ def test_exact_names(customers):
     rejects(exercises, "exact_names",
             lambda name, alias: Customer.objects.using(alias).filter(name__contains=name).values_list("name", flat=True),
             hint="only that exact spelling")
+    # section 5's utf8mb4_bin with a branch per vendor: PAD SPACE, so 'x' also finds 'x '
+    rejects(exercises, "exact_names",
+            lambda name, alias: (Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
+                                 .filter(exact=name) if alias == "legacy"
+                                 else Customer.objects.using(alias).filter(name=name)).values_list("name", flat=True),
+            hint="a trailing space counts")
+    # one lookup for both databases: an anchored, escaped regex is case-sensitive on both
+    accepts(exercises, "exact_names",
+            lambda name, alias: Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")
+            .values_list("name", flat=True))
     for alias in ("legacy", "default"):  # the checker removed its rows
         assert not Customer.objects.using(alias).filter(city="check").exists()
 

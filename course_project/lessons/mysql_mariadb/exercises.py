@@ -73,9 +73,33 @@ def _(answer):
                 raise AssertionError(f"{CLERK} can {what}: grant only what the task lists")
         finally:
             clerk.close()
+        _assert_exact_privileges(cursor)
     finally:
         _drop_throwaways(cursor)
         root.close()
+
+
+WANTED = {("id", "SELECT"), ("name", "SELECT"), ("price", "SELECT"), ("price", "UPDATE")}
+
+
+def _assert_exact_privileges(cursor):
+    """The server's own record of the grant: exactly WANTED on STORE.item, none of it passable to others."""
+    grantee = [f"'{CLERK}'@'%'"]
+    cursor.execute("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE, IS_GRANTABLE "
+                   "FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = %s", grantee)
+    columns = cursor.fetchall()
+    cursor.execute("SELECT CONCAT(PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.', TABLE_NAME), IS_GRANTABLE "
+                   "FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = %s UNION ALL "
+                   "SELECT CONCAT(PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.*'), IS_GRANTABLE "
+                   "FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = %s UNION ALL "
+                   "SELECT CONCAT(PRIVILEGE_TYPE, ' on *.*'), IS_GRANTABLE FROM information_schema.USER_PRIVILEGES "
+                   "WHERE GRANTEE = %s AND PRIVILEGE_TYPE <> 'USAGE'", grantee * 3)
+    wider = cursor.fetchall()
+    extra = sorted(f"{p} ({c})" for d, t, c, p, _ in columns if (d, t) != (STORE, "item") or (c, p) not in WANTED)
+    extra += sorted(what for what, _ in wider)
+    assert not extra, f"{CLERK} also has {', '.join(extra)}: grant only what the task lists"
+    grantable = [row for row in columns if row[4] == "YES"] + [row for row in wider if row[1] == "YES"]
+    assert not grantable, f"WITH GRANT OPTION lets {CLERK} pass its rights on to others: leave it out"
 
 
 def _drop_throwaways(cursor):
@@ -86,19 +110,22 @@ def _drop_throwaways(cursor):
 
 @exercises.add("exact_names",
                "exact_names(name, alias): names equal to `name` case-sensitively, on legacy and on default",
-               hint="Each database compares with its own rules: check connections[alias].vendor. MariaDB's column "
-                    "collation ignores case, and its utf8mb4 collations ending in _bin compare bytes; PostgreSQL "
-                    "has no such collation, and needs none.")
+               hint="Each database compares with its own rules: check connections[alias].vendor, or find one lookup "
+                    "that is case-sensitive on both. MariaDB's column collation ignores case; its _bin collations "
+                    "compare bytes but, like most of its collations, pad with spaces ('a' = 'a '): the "
+                    "nopad collations do not. PostgreSQL compares varchar exactly.")
 def _(answer):
     token = "".join(random.choices(string.ascii_lowercase, k=6))
-    spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token}x"]
+    spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token} ", f"chk{token}x"]
     for alias in random.sample(["legacy", "default"], 2):
         added = Customer.objects.using(alias).bulk_create([Customer(name=name, city="check") for name in spellings])
         try:
-            for probe in random.sample(spellings[:3], 3):
+            for probe in random.sample(spellings[:4], 4):
                 got = sorted(answer(probe, alias))
+                padded = " a trailing space counts (MariaDB's _bin collations ignore it)" if any(
+                    g.rstrip() == probe.rstrip() and g != probe for g in got) else ""
                 assert got == [probe], (f"exact_names({probe!r}, {alias!r}) returned {got}: only that exact "
-                                        "spelling (MariaDB's default collation ignores case)")
+                                        f"spelling (MariaDB's default collation ignores case);{padded}")
         finally:
             Customer.objects.using(alias).filter(pk__in=[c.pk for c in added]).delete()
 

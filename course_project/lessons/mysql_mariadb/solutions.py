@@ -10,8 +10,8 @@ def exact_names(name, alias):
     from django.db import connections
 
     names = Customer.objects.using(alias)
-    if connections[alias].vendor == "mysql":  # the column's collation ignores case: compare bytes instead
-        names = names.annotate(exact=Collate("name", "utf8mb4_bin")).filter(exact=name)
+    if connections[alias].vendor == "mysql":  # the column's collation ignores case: compare bytes, trailing spaces too
+        names = names.annotate(exact=Collate("name", "utf8mb4_nopad_bin")).filter(exact=name)
     else:  # PostgreSQL compares exactly
         names = names.filter(name=name)
     return names.order_by("name").values_list("name", flat=True)
