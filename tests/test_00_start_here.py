@@ -18,6 +18,10 @@ def test_the_stubs_match_the_checker():
     assert_stubs_match(exercises, "00_start_here.ipynb")
 
 
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
+
+
 def test_is_read_only():
     accepts(exercises, "is_read_only", solutions.is_read_only)
     rejects(exercises, "is_read_only", lambda connection: True, hint="ask the connection itself")
@@ -34,6 +38,9 @@ def test_is_read_only():
 def test_sql_modes():
     accepts(exercises, "sql_modes", solutions.sql_modes)
     rejects(exercises, "sql_modes", lambda connection: {"STRICT_TRANS_TABLES"}, hint="ask the session")
+    # a plain split turns the empty mode into {''}
+    rejects(exercises, "sql_modes", lambda connection: set(_first(connection, "SELECT @@SESSION.sql_mode").split(",")),
+            hint="return an empty set")
     rejects(exercises, "sql_modes", lambda connection: _first(connection, "SELECT @@SESSION.sql_mode"),
             hint="return a set of mode names, not str")
     # the server's default is not what Django's session runs with

@@ -1,7 +1,9 @@
 import sqlite3
 
 import pytest
+from django.conf import settings
 from django.db import connections
+from django.db.models import Q
 
 from course_project.lessons.sqlite import solutions
 from course_project.lessons.sqlite.exercises import exercises
@@ -74,37 +76,68 @@ def test_the_stubs_match_the_checker():
 
 def test_wal_options(run_time_aliases):
     accepts(exercises, "wal_options", solutions.wal_options)
-    # the sqlite_wal alias's OPTIONS, as the notebook prints them: a 5-second timeout
-    rejects(exercises, "wal_options", {**solutions.wal_options, "timeout": 5}, hint="at least 10 seconds")
+    # WAL's default level is FULL, so leaving synchronous out is durable too
+    accepts(exercises, "wal_options", {"init_command": "PRAGMA journal_mode=WAL", "transaction_mode": "IMMEDIATE",
+                                       "timeout": 10})
+    # the sqlite_wal alias's OPTIONS, as the notebook prints them: NORMAL, and a 5-second timeout
+    rejects(exercises, "wal_options", settings.DATABASES["sqlite_wal"]["OPTIONS"], hint="timeout is in seconds")
+    rejects(exercises, "wal_options", {**settings.DATABASES["sqlite_wal"]["OPTIONS"], "timeout": 10},
+            hint="synchronous is NORMAL")
     rejects(exercises, "wal_options", {"transaction_mode": "IMMEDIATE", "timeout": 10}, hint="not in WAL mode")
     rejects(exercises, "wal_options", {**solutions.wal_options, "transaction_mode": "DEFERRED"},
             hint="set transaction_mode to IMMEDIATE")
+    rejects(exercises, "wal_options", {**solutions.wal_options, "timeout": 10_000}, hint="timeout is in seconds")
 
 
 def test_strict_scores_sql():
     accepts(exercises, "strict_scores_sql", solutions.strict_scores_sql)
-    rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL)",
+    rejects(exercises, "strict_scores_sql",
+            "CREATE TABLE scores (name TEXT NOT NULL UNIQUE, points INTEGER NOT NULL CHECK (points >= 0))",
             hint="add the STRICT keyword")
+    # section 5's STRICT table, with this exercise's names
     rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT, points INTEGER) STRICT",
             hint="make both columns NOT NULL")
+    rejects(exercises, "strict_scores_sql", "CREATE TABLE scores (name TEXT NOT NULL, points INTEGER NOT NULL) STRICT",
+            hint="one row per name")
+    rejects(exercises, "strict_scores_sql",
+            "CREATE TABLE scores (name TEXT NOT NULL UNIQUE, points INTEGER NOT NULL) STRICT",
+            hint="never negative")
 
 
 @on_test_databases
 def test_urgent_titles():
     fresh_database("sqlite")
-    Note.objects.using("sqlite").bulk_create([Note(title="b", data={"priority": 2}),
-                                              Note(title="a", data={"priority": 1})])
+    notes = Note.objects.using("sqlite")
+    notes.bulk_create([Note(title="b", data={"priority": 3}), Note(title="a", data={"priority": 1})])
     accepts(exercises, "urgent_titles", solutions.urgent_titles)
     constant = list(solutions.urgent_titles())
     rejects(exercises, "urgent_titles", lambda: constant, hint="with the checker's notes added")
+    # one query, but every row comes back and Python filters
     rejects(exercises, "urgent_titles",
-            lambda: Note.objects.using("sqlite").filter(data__priority__gt=2).values_list("title", flat=True),
+            lambda: [n.title for n in notes.order_by("title")
+                     if n.data.get("priority", 0) >= 3 or "urgent" in n.data.get("tags", [])],
+            hint="filter in the database (a WHERE clause), not in Python")
+    # the priority alone
+    rejects(exercises, "urgent_titles",
+            lambda: notes.filter(data__priority__gte=3).order_by("title").values_list("title", flat=True),
             hint="with the checker's notes added")
+    # a LIKE on the list's text: "not urgent" and "Urgent" match too
+    for needle in ("urgent", '"urgent"'):
+        rejects(exercises, "urgent_titles",
+                lambda needle=needle: notes.filter(Q(data__tags__icontains=needle) | Q(data__priority__gte=3))
+                .order_by("title").values_list("title", flat=True),
+                hint="with the checker's notes added")
+    # right rows, one query per note
     rejects(exercises, "urgent_titles",
-            lambda: [n.title for n in Note.objects.using("sqlite").order_by("title")
-                     if Note.objects.using("sqlite").filter(pk=n.pk, data__priority__gte=2).exists()],
+            lambda: [n.title for n in notes.order_by("title")
+                     if notes.filter(pk=n.pk, data__priority__gte=3).exists()
+                     or "urgent" in n.data.get("tags", [])],
             hint="filter in the database, in one query")
-    assert not Note.objects.using("sqlite").filter(title__startswith="check ").exists()  # the checker tidied up
+    assert not notes.filter(title__startswith="check ").exists()  # the checker tidied up
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
 
 
 def test_strict_solution_really_is_strict():
@@ -112,3 +145,5 @@ def test_strict_solution_really_is_strict():
     db.execute(solutions.strict_scores_sql)
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO scores VALUES ('x', 'many')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO scores VALUES ('x', -3)")

@@ -81,33 +81,76 @@ def test_the_stubs_match_the_checker():
     assert_stubs_match(exercises, "02_postgresql.ipynb")
 
 
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
+
+
 def test_tagged_titles(corpus):
     accepts(exercises, "tagged_titles", solutions.tagged_titles)
-    constant = list(solutions.tagged_titles("generator", "iterator"))
-    rejects(exercises, "tagged_titles", lambda *tags: constant, hint="for the checker's tags")
+    constant = list(solutions.tagged_titles(["generator"], ["iterator"]))
+    rejects(exercises, "tagged_titles", lambda include, exclude: constant, hint="for the checker's include")
+    # any tag instead of every tag
     rejects(exercises, "tagged_titles",
-            lambda *tags: Article.objects.filter(tags__overlap=list(tags)).values_list("title", flat=True),
-            hint="every tag")
+            lambda include, exclude: Article.objects.filter(tags__overlap=include).exclude(tags__overlap=exclude)
+            .order_by("title").values_list("title", flat=True), hint="every tag of include")
+    # excluding only the articles that have every excluded tag
+    rejects(exercises, "tagged_titles",
+            lambda include, exclude: Article.objects.filter(tags__contains=include)
+            .exclude(tags__contains=exclude or ["-"]).order_by("title").values_list("title", flat=True),
+            hint="none of exclude")
+    # the exclusion done in Python, one query per article
+    rejects(exercises, "tagged_titles",
+            lambda include, exclude: [a.title for a in Article.objects.filter(tags__contains=include).order_by("title")
+                                      if not Article.objects.filter(pk=a.pk, tags__overlap=exclude).exists()],
+            hint="in one query")
+    # one query that fetches every article, the tags filtered in Python
+    rejects(exercises, "tagged_titles",
+            lambda include, exclude: sorted(t for t, tags in Article.objects.values_list("title", "tags")
+                                            if set(include) <= set(tags) and not set(exclude) & set(tags)),
+            hint="not Python")
+    # one query that fetches every article, the tags filtered in Python
+    rejects(exercises, "tagged_titles",
+            lambda include, exclude: sorted(t for t, tags in Article.objects.values_list("title", "tags")
+                                            if set(include) <= set(tags) and not set(exclude) & set(tags)),
+            hint="not Python")
 
 
 def test_best_match(corpus):
     accepts(exercises, "best_match", solutions.best_match)
-    constant = solutions.best_match("decorator")
-    rejects(exercises, "best_match", lambda words: constant, hint="the best-ranked title is")
+    constant = solutions.best_match("decorator", "generator")
+    rejects(exercises, "best_match", lambda words, tag: constant, hint="the best-ranked title is")
     # matching without ranking returns the first title in alphabetical order
     rejects(exercises, "best_match",
-            lambda words: Article.objects.filter(search_vector=SearchQuery(words, config="english"))
-            .values_list("title", flat=True).first(),
-            hint="order by SearchRank")
+            lambda words, tag: Article.objects.filter(search_vector=SearchQuery(words, search_type="websearch",
+                                                                               config="english"),
+                                                      tags__contains=[tag]).values_list("title", flat=True).first(),
+            hint="SearchRank, highest first")
+    # the tag ignored: the best match of all is outside it
+    rejects(exercises, "best_match", lambda words, tag: _ranked(SearchQuery(words, search_type="websearch",
+                                                                            config="english")),
+            hint="the best-ranked title is")
+    # plain parsing: "-word" and quotes are not web-search syntax there
+    rejects(exercises, "best_match", lambda words, tag: _ranked(SearchQuery(words, config="english"), tag),
+            hint="web-search syntax")
     assert not Article.objects.filter(title__endswith=" check").exists()  # the checker removed its articles
+
+
+def _ranked(query, tag=None):
+    rows = Article.objects.filter(search_vector=query)
+    rows = rows.filter(tags__contains=[tag]) if tag else rows
+    return (rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "title")
+            .values_list("title", flat=True).first())
 
 
 def test_owner_fix_sql():
     accepts(exercises, "owner_fix_sql", solutions.owner_fix_sql)
-    accepts(exercises, "owner_fix_sql", "GRANT CREATE ON SCHEMA public TO course_tmp_app")  # the other fix
+    accepts(exercises, "owner_fix_sql", "grant create on schema public to course_tmp_app")
     # the fix from section 2, copied with its names: it does nothing for course_tmp_app
     rejects(exercises, "owner_fix_sql", "ALTER DATABASE course_tmp_blog OWNER TO course_tmp_blogger",
             hint="does not exist")
+    # the fix from section 2 with the right names: it changes the owner, which the task forbids
+    rejects(exercises, "owner_fix_sql", "ALTER DATABASE course_tmp_appdb OWNER TO course_tmp_app",
+            hint="leave the owner as it is")
     rejects(exercises, "owner_fix_sql", "GRANT ALL PRIVILEGES ON DATABASE course_tmp_appdb TO course_tmp_app",
             hint="still cannot create a table")
     rejects(exercises, "owner_fix_sql", "GRANT CREATE ON SCHEMA public TO PUBLIC", hint="now every role")

@@ -1,9 +1,11 @@
 """mysql_lab on MariaDB (and the same model on PostgreSQL): strictness, charset, collation, DDL."""
 import json
+import re
 import subprocess
 import sys
 
 import pytest
+from django.db.models.functions import Collate
 from django.db import DataError, NotSupportedError, connections
 
 from course_project.env import PROJECT_ROOT
@@ -42,7 +44,7 @@ def test_emoji_round_trip():
 def test_default_collation_is_case_insensitive_only_on_mariadb(customers):
     assert Customer.objects.using("legacy").filter(name="ADA").count() == 2
     assert Customer.objects.using("default").filter(name="ADA").count() == 0
-    assert sorted(solutions.exact_names("ada")) == ["ada"]
+    assert sorted(solutions.exact_names("ada", "legacy")) == sorted(solutions.exact_names("ada", "default")) == ["ada"]
 
 
 def test_distinct_on_is_postgresql_only(customers):
@@ -78,30 +80,78 @@ def test_the_stubs_match_the_checker():
 
 def test_shop_grant():
     accepts(exercises, "shop_grant", solutions.shop_grant)
-    accepts(exercises, "shop_grant", "grant select,insert,update,delete on `course_tmp_store`.* to course_tmp_clerk")
-    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO 'course_tmp_clerk'@'%'",
-            hint="can read course_tmp_other too")
-    # section 2's GRANT, with this exercise's names: too many privileges
-    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES "
-                                     "ON course_tmp_store.* TO 'course_tmp_clerk'@'%'", hint="can CREATE tables")
-    rejects(exercises, "shop_grant", "GRANT SELECT ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
-            hint="cannot run INSERT")
-    rejects(exercises, "shop_grant", "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON course_tmp_store.* "
-                                     "TO 'course_tmp_clerk'@'%'", hint="grant exactly")
+    accepts(exercises, "shop_grant", "grant update (price), select (price, name, id) on `course_tmp_store`.`item` "
+                                     "to course_tmp_clerk")
+    # section 2's kind of GRANT: the whole database
+    rejects(exercises, "shop_grant", "GRANT SELECT, UPDATE ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
+            hint="can read the cost column")
+    rejects(exercises, "shop_grant", "GRANT SELECT, UPDATE ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+            hint="can read the cost column")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE ON course_tmp_store.item "
+                                     "TO 'course_tmp_clerk'@'%'", hint="can change the name")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price) ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+            hint="cannot change the price")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price), INSERT ON course_tmp_store.item "
+                                     "TO 'course_tmp_clerk'@'%'", hint="can insert items")
+    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price) ON course_tmp_other.item "
+                                     "TO 'course_tmp_clerk'@'%'", hint="cannot read id, name and price")
     rejects(exercises, "shop_grant", "CREATE USER x; GRANT ALL ON *.* TO x", hint="one SQL statement")
+    # extras the behaviour probes do not try: the server's record of the grant catches them
+    item, clerk = "ON course_tmp_store.item TO 'course_tmp_clerk'@'%'", "SELECT (id, name, price)"
+    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price, cost) {item}", hint="UPDATE (cost)")
+    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price, id) {item}", hint="UPDATE (id)")
+    for extra in ("DROP", "ALTER", "INDEX", "TRIGGER"):
+        rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price), {extra} {item}",
+                hint=f"{extra} on course_tmp_store.item")
+    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price) {item} WITH GRANT OPTION",
+            hint="WITH GRANT OPTION")
 
 
 def test_exact_names(customers):
     accepts(exercises, "exact_names", solutions.exact_names)
-    constant = list(solutions.exact_names("ada"))
-    rejects(exercises, "exact_names", lambda name: constant, hint="only that exact spelling")
+    constant = list(solutions.exact_names("ada", "legacy"))
+    rejects(exercises, "exact_names", lambda name, alias: constant, hint="only that exact spelling")
+    # the plain filter: exact on PostgreSQL, case-insensitive on MariaDB
     rejects(exercises, "exact_names",
-            lambda name: Customer.objects.using("legacy").filter(name=name).values_list("name", flat=True),
+            lambda name, alias: Customer.objects.using(alias).filter(name=name).values_list("name", flat=True),
             hint="ignores case")
+    # section 5's Collate, copied: PostgreSQL has no utf8mb4_bin collation
     rejects(exercises, "exact_names",
-            lambda name: Customer.objects.using("legacy").filter(name__contains=name).values_list("name", flat=True),
+            lambda name, alias: Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
+            .filter(exact=name).values_list("name", flat=True), hint="utf8mb4_bin")
+    rejects(exercises, "exact_names",
+            lambda name, alias: Customer.objects.using(alias).filter(name__contains=name).values_list("name", flat=True),
             hint="only that exact spelling")
-    assert not Customer.objects.using("legacy").filter(city="check").exists()  # the checker removed its rows
+    # section 5's utf8mb4_bin with a branch per vendor: PAD SPACE, so 'x' also finds 'x '
+    rejects(exercises, "exact_names",
+            lambda name, alias: (Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
+                                 .filter(exact=name) if alias == "legacy"
+                                 else Customer.objects.using(alias).filter(name=name)).values_list("name", flat=True),
+            hint="a trailing space counts")
+    # one lookup for both databases: an anchored, escaped regex is case-sensitive on both
+    accepts(exercises, "exact_names",
+            lambda name, alias: Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")
+            .values_list("name", flat=True))
+    for alias in ("legacy", "default"):  # the checker removed its rows
+        assert not Customer.objects.using(alias).filter(city="check").exists()
+
+
+def test_every_exercise_has_a_hint():
+    assert all(exercises.hints[name] for name in exercises.names)
+
+
+def test_the_mode_list_is_the_servers():
+    from course_project.lessons.mysql_mariadb.modes import MODES
+
+    connection = connections.create_connection("legacy")  # a session of its own
+    try:
+        with connection.cursor() as cursor:
+            for mode in MODES:  # each one is a mode of its own, kept as it is
+                cursor.execute("SET SESSION sql_mode = %s", [mode])
+                cursor.execute("SELECT @@SESSION.sql_mode")
+                assert cursor.fetchone()[0] == mode
+    finally:
+        connection.close()
 
 
 def test_strict_options():
@@ -115,6 +165,17 @@ def test_strict_options():
     rejects(exercises, "strict_options",
             {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb3"},
             hint="not utf8mb4")
+    # the modes section 1 printed, copied into a constant: on an empty server default it adds modes
+    rejects(exercises, "strict_options",
+            {"init_command": "SET sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
+                             "NO_ENGINE_SUBSTITUTION'"}, hint="the session")
+    # `||` is OR, not concatenation, unless the server's default has PIPES_AS_CONCAT
+    rejects(exercises, "strict_options", {"init_command": "SET sql_mode = @@sql_mode || ',STRICT_TRANS_TABLES'"},
+            hint="the session")
+    # strict only where the server already has a list: on an empty default the session keeps none
+    rejects(exercises, "strict_options",
+            {"init_command": "SET sql_mode = IF(@@sql_mode = '', '', CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES'))"},
+            hint="on a server whose default sql_mode is empty, the session is not strict")
     with connections["legacy"].cursor() as cursor:  # the checker put the server's default back
         cursor.execute("SELECT @@GLOBAL.sql_mode")
         assert "STRICT_TRANS_TABLES" in cursor.fetchone()[0]

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.db.backends.mysql.base import DatabaseWrapper
 
 from course_project.lessons.mysql_mariadb.models import Customer
+from course_project.lessons.mysql_mariadb.modes import MODES, STRICT
 from course_project.runtime.checker import Exercises
 from course_project.services.config import servers
 
 exercises = Exercises("03_mysql_mariadb")
 
 STORE, OTHER, CLERK = "course_tmp_store", "course_tmp_other", "course_tmp_clerk"
-FOUR = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 
 
 def _one_statement(answer) -> str:
@@ -30,12 +30,10 @@ def _one_statement(answer) -> str:
     return statements[0]
 
 
-def _rows(cursor, sql, params=()):
-    cursor.execute(sql, params)
-    return cursor.fetchall()
-
-
-@exercises.add("shop_grant", f"GRANT {CLERK}@% SELECT, INSERT, UPDATE, DELETE on every table of {STORE}, nothing else")
+@exercises.add("shop_grant",
+               f"one GRANT: {CLERK}@% may read id, name, price of {STORE}.item and change its price, nothing else",
+               hint="A privilege can name columns: SELECT (a, b) or UPDATE (c). The ON part can name one table "
+                    "(database.table) instead of every table (database.*). Several privileges fit in one GRANT.")
 def _(answer):
     statement = _one_statement(answer)
     assert statement.lstrip().upper().startswith("GRANT"), "answer with a GRANT statement"
@@ -46,35 +44,62 @@ def _(answer):
         _drop_throwaways(cursor)
         for database in (STORE, OTHER):
             cursor.execute(f"CREATE DATABASE {database}")
-            cursor.execute(f"CREATE TABLE {database}.item (id INT PRIMARY KEY, name VARCHAR(20))")
-            cursor.execute(f"INSERT INTO {database}.item VALUES (1, 'pen')")
+            cursor.execute(f"CREATE TABLE {database}.item (id INT PRIMARY KEY, name VARCHAR(20), "
+                           "price DECIMAL(6,2), cost DECIMAL(6,2))")
+            cursor.execute(f"INSERT INTO {database}.item VALUES (1, 'pen', 2.50, 0.80)")
+        cursor.execute(f"CREATE TABLE {STORE}.supplier (id INT PRIMARY KEY, name VARCHAR(20))")
         cursor.execute(f"CREATE USER '{CLERK}'@'%' IDENTIFIED BY '{password}'")  # token_urlsafe: no quotes
         cursor.execute(statement)  # the learner's GRANT, as root
-        granted = {privilege for (privilege,) in _rows(
-            cursor, "SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
-                    "WHERE GRANTEE = %s AND TABLE_SCHEMA = %s", [f"'{CLERK}'@'%'", STORE])}
         clerk = server.connect(user=CLERK, password=password, database="")
         try:
             mine = clerk.cursor()
-            for sql in (f"SELECT name FROM {STORE}.item", f"INSERT INTO {STORE}.item VALUES (2, 'ink')",
-                        f"UPDATE {STORE}.item SET name = 'pencil' WHERE id = 1", f"DELETE FROM {STORE}.item WHERE id = 2"):
+            for sql, what in ((f"SELECT id, name, price FROM {STORE}.item", "read id, name and price"),
+                              (f"UPDATE {STORE}.item SET price = 2.75 WHERE id = 1", "change the price")):
                 try:
                     mine.execute(sql)
                 except MySQLdb.MySQLError as error:
-                    raise AssertionError(f"{CLERK} cannot run {sql.split()[0]} on {STORE}: {error.args[1]}") from None
-            for sql, hint in ((f"SELECT name FROM {OTHER}.item", f"{CLERK} can read {OTHER} too: grant on {STORE}.* only"),
-                              (f"CREATE TABLE {STORE}.extra (id INT)", f"{CLERK} can CREATE tables: grant only the four privileges")):
+                    raise AssertionError(f"{CLERK} cannot {what} of {STORE}.item: {error.args[1]}") from None
+            for sql, what in ((f"SELECT cost FROM {STORE}.item", "read the cost column"),
+                              (f"UPDATE {STORE}.item SET name = 'ink' WHERE id = 1", "change the name"),
+                              (f"INSERT INTO {STORE}.item (id, name) VALUES (2, 'ink')", "insert items"),
+                              (f"DELETE FROM {STORE}.item WHERE id = 1", "delete items"),
+                              (f"SELECT name FROM {STORE}.supplier", f"read {STORE}.supplier"),
+                              (f"SELECT name FROM {OTHER}.item", f"read {OTHER}.item"),
+                              (f"CREATE TABLE {STORE}.extra (id INT)", "create tables")):
                 try:
                     mine.execute(sql)
                 except MySQLdb.MySQLError:
                     continue
-                raise AssertionError(hint)
+                raise AssertionError(f"{CLERK} can {what}: grant only what the task lists")
         finally:
             clerk.close()
-        assert granted == FOUR, f"on {STORE} the user has {sorted(granted)}; grant exactly {sorted(FOUR)}"
+        _assert_exact_privileges(cursor)
     finally:
         _drop_throwaways(cursor)
         root.close()
+
+
+WANTED = {("id", "SELECT"), ("name", "SELECT"), ("price", "SELECT"), ("price", "UPDATE")}
+
+
+def _assert_exact_privileges(cursor):
+    """The server's own record of the grant: exactly WANTED on STORE.item, none of it passable to others."""
+    grantee = [f"'{CLERK}'@'%'"]
+    cursor.execute("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE, IS_GRANTABLE "
+                   "FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = %s", grantee)
+    columns = cursor.fetchall()
+    cursor.execute("SELECT CONCAT(PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.', TABLE_NAME), IS_GRANTABLE "
+                   "FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = %s UNION ALL "
+                   "SELECT CONCAT(PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.*'), IS_GRANTABLE "
+                   "FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = %s UNION ALL "
+                   "SELECT CONCAT(PRIVILEGE_TYPE, ' on *.*'), IS_GRANTABLE FROM information_schema.USER_PRIVILEGES "
+                   "WHERE GRANTEE = %s AND PRIVILEGE_TYPE <> 'USAGE'", grantee * 3)
+    wider = cursor.fetchall()
+    extra = sorted(f"{p} ({c})" for d, t, c, p, _ in columns if (d, t) != (STORE, "item") or (c, p) not in WANTED)
+    extra += sorted(what for what, _ in wider)
+    assert not extra, f"{CLERK} also has {', '.join(extra)}: grant only what the task lists"
+    grantable = [row for row in columns if row[4] == "YES"] + [row for row in wider if row[1] == "YES"]
+    assert not grantable, f"WITH GRANT OPTION lets {CLERK} pass its rights on to others: leave it out"
 
 
 def _drop_throwaways(cursor):
@@ -83,18 +108,26 @@ def _drop_throwaways(cursor):
     cursor.execute(f"DROP USER IF EXISTS '{CLERK}'@'%'")
 
 
-@exercises.add("exact_names", "exact_names(name): customers on legacy whose name matches case-sensitively")
+@exercises.add("exact_names",
+               "exact_names(name, alias): names equal to `name` case-sensitively, on legacy and on default",
+               hint="Each database compares with its own rules: check connections[alias].vendor, or find one lookup "
+                    "that is case-sensitive on both. MariaDB's column collation ignores case; its _bin collations "
+                    "compare bytes but, like most of its collations, pad with spaces ('a' = 'a '): the "
+                    "nopad collations do not. PostgreSQL compares varchar exactly.")
 def _(answer):
     token = "".join(random.choices(string.ascii_lowercase, k=6))
-    spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token}x"]
-    added = Customer.objects.using("legacy").bulk_create([Customer(name=name, city="check") for name in spellings])
-    try:
-        for probe in random.sample(spellings[:3], 3):
-            got = sorted(answer(probe))
-            assert got == [probe], (f"exact_names({probe!r}) returned {got}: only that exact spelling; "
-                                    "MariaDB's default collation ignores case")
-    finally:
-        Customer.objects.using("legacy").filter(pk__in=[c.pk for c in added]).delete()
+    spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token} ", f"chk{token}x"]
+    for alias in random.sample(["legacy", "default"], 2):
+        added = Customer.objects.using(alias).bulk_create([Customer(name=name, city="check") for name in spellings])
+        try:
+            for probe in random.sample(spellings[:4], 4):
+                got = sorted(answer(probe, alias))
+                padded = " a trailing space counts (MariaDB's _bin collations ignore it)" if any(
+                    g.rstrip() == probe.rstrip() and g != probe for g in got) else ""
+                assert got == [probe], (f"exact_names({probe!r}, {alias!r}) returned {got}: only that exact "
+                                        f"spelling (MariaDB's default collation ignores case);{padded}")
+        finally:
+            Customer.objects.using(alias).filter(pk__in=[c.pk for c in added]).delete()
 
 
 @contextmanager
@@ -112,22 +145,30 @@ def server_default_mode(modes: str):
         root.close()
 
 
-@exercises.add("strict_options", "OPTIONS for MariaDB: strict and utf8mb4 on any server, keeping the server's other modes")
+@exercises.add("strict_options",
+               "OPTIONS for MariaDB: strict and utf8mb4 on any server, keeping exactly the server's other modes",
+               hint="init_command runs after connecting, so it can read the server's list: SET accepts an expression, "
+                    "and @@sql_mode is the current list. What must your expression give when that list is empty?")
 def _(answer):
     assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
-    keep = {"ERROR_FOR_DIVISION_BY_ZERO", "NO_ENGINE_SUBSTITUTION", random.choice(["NO_ZERO_DATE", "ANSI_QUOTES"])}
-    connection = DatabaseWrapper({**settings.DATABASES["legacy"], "OPTIONS": {"connect_timeout": 3, **answer}},
-                                 "strict_options_check")
-    with server_default_mode(",".join(sorted(keep))):  # a server whose default is not strict
-        connection.ensure_connection()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT @@SESSION.sql_mode, @@character_set_connection")
-            mode, charset = cursor.fetchone()
-    finally:
-        connection.close()
-    modes = set(mode.split(","))
-    assert modes & {"STRICT_TRANS_TABLES", "STRICT_ALL_TABLES"}, \
-        f"on a server whose default sql_mode is {sorted(keep)}, the session is not strict: {mode!r}"
-    assert keep <= modes, f"the session lost the server's {sorted(keep - modes)}: add strict mode to @@sql_mode, do not replace it"
-    assert charset == "utf8mb4", f"the connection's character set is {charset}, not utf8mb4"
+    not_strict = [mode for mode in MODES if mode not in STRICT]
+    for keep in (set(random.sample(not_strict, 3)), set()):  # a non-strict server default, then an empty one
+        connection = DatabaseWrapper({**settings.DATABASES["legacy"], "OPTIONS": {"connect_timeout": 3, **answer}},
+                                     "strict_options_check")
+        try:
+            with server_default_mode(",".join(sorted(keep))):
+                connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT @@SESSION.sql_mode, @@character_set_connection")
+                mode, charset = cursor.fetchone()
+        finally:
+            connection.close()
+        modes = set(mode.split(",")) - {""}
+        assert modes & set(STRICT), \
+            f"on a server whose default sql_mode is {sorted(keep) or 'empty'}, the session is not strict: {mode!r}"
+        assert keep <= modes, \
+            f"the session lost the server's {sorted(keep - modes)}: add strict mode to @@sql_mode, do not replace it"
+        assert modes - set(STRICT) <= keep, (f"on a server whose default sql_mode is {sorted(keep) or 'empty'}, the "
+                                             f"session added {sorted(modes - set(STRICT) - keep)}: keep the server's "
+                                             "list as it is, plus strict mode")
+        assert charset == "utf8mb4", f"the connection's character set is {charset}, not utf8mb4"

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 import sqlparse
 from psycopg.errors import InsufficientPrivilege
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from course_project.lessons.postgresql.models import Article
 from course_project.runtime.checker import Exercises
@@ -34,41 +36,74 @@ def checker_articles(*articles):
         Article.objects.filter(pk__in=[a.pk for a in created]).delete()
 
 
-@exercises.add("tagged_titles", "tagged_titles(*tags): ordered titles of articles carrying every tag")
+def _titles(queryset) -> list:
+    return list(queryset.order_by("title").values_list("title", flat=True))
+
+
+@exercises.add("tagged_titles",
+               "tagged_titles(include, exclude): by title, articles with every tag in include and none in exclude",
+               hint="Two array lookups: one says 'has all of these', the other 'has at least one of these'. "
+                    "filter() keeps rows, exclude() drops them.")
 def _(answer):
-    a, b, c = (f"chk{_word(6)}" for _ in range(3))
-    letters = random.sample("pqrstuvw", 4)
+    a, b, c, d = (f"chk{_word(6)}" for _ in range(4))
+    letters = random.sample("pqrstuvw", 5)
     with checker_articles((f"{letters[0]} check", "x", [a, b]), (f"{letters[1]} check", "x", [b, a, c]),
-                          (f"{letters[2]} check", "x", [a]), (f"{letters[3]} check", "x", [c, b])):
-        for tags in ([a, b], [b], [a, b, c]):
-            expected = list(Article.objects.filter(tags__contains=tags).order_by("title")
-                            .values_list("title", flat=True))
-            got = list(answer(*tags))
-            assert got == expected, f"for the checker's tags {tags}: expected {expected}, got {got} (every tag, by title)"
+                          (f"{letters[2]} check", "x", [a]), (f"{letters[3]} check", "x", [c, b]),
+                          (f"{letters[4]} check", "x", [a, b, d])):
+        for include, exclude in (([a, b], []), ([b], [c]), ([a], [c, d]), ([a, b], [c, d])):
+            expected = _titles(Article.objects.filter(tags__contains=include).exclude(tags__overlap=exclude))
+            with CaptureQueriesContext(connection) as queries:
+                got = list(answer(include, exclude))
+            assert got == expected, (f"for the checker's include={include}, exclude={exclude}: expected {expected}, "
+                                     f"got {got} (every tag of include, none of exclude, by title)")
+            assert len(queries) == 1, f"{len(queries)} queries: let the database filter, in one query"
+            with connection.cursor() as cursor:  # the captured statement again: what did it fetch?
+                cursor.execute(queries[0]["sql"])
+                fetched = len(cursor.fetchall())
+            assert fetched == len(expected), (f"your query fetched {fetched} rows for {len(expected)} titles: "
+                                              "let the database filter with array lookups, not Python")
+            with connection.cursor() as cursor:  # the captured statement again: what did it fetch?
+                cursor.execute(queries[0]["sql"])
+                fetched = len(cursor.fetchall())
+            assert fetched == len(expected), (f"your query fetched {fetched} rows for {len(expected)} titles: "
+                                              "let the database filter with array lookups, not Python")
 
 
-@exercises.add("best_match", "best_match(words): title of the best-ranked full-text match")
+@exercises.add("best_match",
+               "best_match(words, tag): title of the best-ranked article tagged `tag` for a web-search query, "
+               "ranked on search_vector",
+               hint="SearchQuery takes search_type='websearch'. Rank with SearchRank, highest first, then by title; "
+                    "restrict to the tag with an array lookup. .first() gives None when nothing matches.")
 def _(answer):
-    word = _word()
-    # The best match has the word in its title (weight A) but sorts last by title; two body-only matches tie.
-    with checker_articles((f"zz {word}", "nothing else here", []),
-                          ("ab check", f"the {word} appears in the body", []),
-                          ("aa check", f"the {word} appears in the body", [])):
-        for words, best in ((word, f"zz {word}"), (f"{word} body", "aa check")):
-            query = SearchQuery(words, config="english")
-            expected = (Article.objects.filter(search_vector=query)
+    word, other, tag, elsewhere = _word(), _word(), f"chk{_word(6)}", f"chk{_word(6)}"
+    # In the tag: the title match (weight A) sorts last by title; two body matches tie, one of them also has `other`.
+    # Outside the tag: the best match of all, which must not count.
+    with checker_articles((f"zz {word}", "nothing else here", [tag]),
+                          ("ab check", f"the {word} appears in the body with {other}", [tag]),
+                          ("aa check", f"the {word} appears in the body", [tag]),
+                          (f"a {word} {other}", f"{word} {other} {word}", [elsewhere])):
+        for words, best in ((word, f"zz {word}"), (f"{word} body", "aa check"),
+                            (f"{word} -{other} body", "aa check"), (f'"appears in the body with {other}"', "ab check"),
+                            (f"{_word()}", None)):
+            query = SearchQuery(words, search_type="websearch", config="english")
+            expected = (Article.objects.filter(search_vector=query, tags__contains=[tag])
                         .annotate(rank=SearchRank(F("search_vector"), query))
                         .order_by("-rank", "title").values_list("title", flat=True).first())
             assert expected == best, "the checker's articles did not rank as planned"  # the checker's own check
-            got = answer(words)
-            assert got == expected, (f"for {words!r} the best-ranked title is {expected!r}, not {got!r} "
-                                     "(order by SearchRank, highest first, then by title)")
+            got = answer(words, tag)
+            assert got == expected, (f"for {words!r} among articles tagged {tag!r} the best-ranked title is "
+                                     f"{expected!r}, not {got!r} (web-search syntax; SearchRank, highest first, "
+                                     "then by title)")
 
 
 APPDB, APP, OTHER = "course_tmp_appdb", "course_tmp_app", "course_tmp_other"
 
 
-@exercises.add("owner_fix_sql", f"SQL letting role {APP} create tables in database {APPDB} (PostgreSQL 15)")
+@exercises.add("owner_fix_sql",
+               f"SQL letting role {APP} create tables in database {APPDB} (PostgreSQL 15), owner unchanged",
+               hint="Tables go into a schema, and since PostgreSQL 15 only the schema's owner (pg_database_owner) "
+                    "may create in public. Which privilege on which object is missing? The checker runs your "
+                    "statement inside the database.")
 def _(answer):
     statements = [s for s in sqlparse.split(str(answer)) if s.strip()]
     assert len(statements) == 1, f"one SQL statement, not {len(statements)}"
@@ -83,6 +118,9 @@ def _(answer):
             admin.execute(f"GRANT ALL PRIVILEGES ON DATABASE {APPDB} TO {APP}, {OTHER}")  # the syllabus's grant
             with server.connect(admin=True, database=APPDB) as inside:
                 inside.execute(statements[0])  # the learner's fix, as the superuser, inside the database
+            owner = admin.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
+                                  [APPDB]).fetchone()[0]
+            assert owner != APP, f"the database's owner changed to {APP}: leave the owner as it is, and fix the schema"
             flags = admin.execute("SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = %s", [APP]).fetchone()
             assert flags == (False, False), f"{APP} needs no SUPERUSER or CREATEDB for this: fix the schema's rights"
 

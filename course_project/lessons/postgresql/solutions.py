@@ -5,14 +5,16 @@ from django.db.models import F
 from course_project.lessons.postgresql.models import Article
 
 
-def tagged_titles(*tags):
-    return Article.objects.filter(tags__contains=list(tags)).order_by("title").values_list("title", flat=True)
+def tagged_titles(include, exclude):
+    return (Article.objects.filter(tags__contains=list(include)).exclude(tags__overlap=list(exclude))
+            .order_by("title").values_list("title", flat=True))
 
 
-def best_match(words):
-    query = SearchQuery(words, config="english")
-    return (Article.objects.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+def best_match(words, tag):
+    query = SearchQuery(words, search_type="websearch", config="english")
+    return (Article.objects.filter(search_vector=query, tags__contains=[tag])
+            .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "title").values_list("title", flat=True).first())
 
 
-owner_fix_sql = "ALTER DATABASE course_tmp_appdb OWNER TO course_tmp_app;"
+owner_fix_sql = "GRANT CREATE ON SCHEMA public TO course_tmp_app;"

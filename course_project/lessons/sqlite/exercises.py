@@ -17,7 +17,11 @@ from course_project.runtime.checker import Exercises
 exercises = Exercises("01_sqlite")
 
 
-@exercises.add("wal_options", "OPTIONS for a SQLite alias: WAL journal, BEGIN IMMEDIATE, wait up to 10 s for locks")
+@exercises.add("wal_options",
+               "OPTIONS for a SQLite alias: WAL journal, commits that survive a power cut, BEGIN IMMEDIATE, "
+               "wait up to 10 s for locks",
+               hint="Three keys: init_command (PRAGMAs, separated by ;), transaction_mode and timeout (in which "
+                    "unit?). Which synchronous level makes a WAL commit durable, and what is its default?")
 def _(answer):
     assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
     alias = alias_with("exercise", answer)
@@ -27,7 +31,12 @@ def _(answer):
             cursor.execute("PRAGMA journal_mode")
             assert cursor.fetchone()[0] == "wal", "the file is not in WAL mode: init_command needs PRAGMA journal_mode=WAL"
             cursor.execute("PRAGMA busy_timeout")
-            assert cursor.fetchone()[0] >= 10_000, "wait at least 10 seconds for a lock: timeout is in seconds"
+            waits = cursor.fetchone()[0]
+            assert waits == 10_000, f"this alias waits {waits / 1000:g} s for a lock, not 10: timeout is in seconds"
+            cursor.execute("PRAGMA synchronous")
+            level = cursor.fetchone()[0]
+            assert level >= 2, (f"synchronous is {['OFF', 'NORMAL'][level]}: in WAL mode a power cut may lose the last "
+                                "commits; keep the durable level")
         with CaptureQueriesContext(connection) as queries, transaction.atomic(using=alias):
             connection.cursor().execute("SELECT 1")
         assert queries.captured_queries[0]["sql"] == "BEGIN IMMEDIATE", \
@@ -38,14 +47,21 @@ def _(answer):
         connection.close()
 
 
-@exercises.add("strict_scores_sql", "CREATE TABLE for a STRICT table scores(name TEXT NOT NULL, points INTEGER NOT NULL)")
+@exercises.add("strict_scores_sql",
+               "CREATE TABLE scores(name, points): STRICT types, no NULLs, one row per name, points never negative",
+               hint="STRICT is a table option after the closing parenthesis, and it checks types only. NULLs, "
+                    "duplicates and ranges each need a column constraint of their own (NOT NULL, UNIQUE, CHECK).")
 def _(answer):
     conn = sqlite3.connect(":memory:")
     conn.execute(answer)
     conn.execute("INSERT INTO scores (name, points) VALUES ('ada', 3)")
-    for values, hint in ((("bob", "lots"), "the table accepted text in an INTEGER column: add the STRICT keyword"),
+    conn.execute("INSERT INTO scores (name, points) VALUES ('bob', 0)")
+    for values, hint in ((("cy", "lots"), "the table accepted text in an INTEGER column: add the STRICT keyword"),
+                         (("cy", 2.5), "the table accepted 2.5 in an INTEGER column: add the STRICT keyword"),
                          ((None, 1), "the table accepted a NULL name: make both columns NOT NULL"),
-                         (("cy", None), "the table accepted NULL points: make both columns NOT NULL")):
+                         (("cy", None), "the table accepted NULL points: make both columns NOT NULL"),
+                         (("ada", 5), "the table accepted a second row for 'ada': one row per name"),
+                         (("cy", -1), "the table accepted -1 points: points are never negative")):
         try:
             conn.execute("INSERT INTO scores (name, points) VALUES (?, ?)", values)
         except sqlite3.IntegrityError:
@@ -53,21 +69,49 @@ def _(answer):
         raise AssertionError(hint)
 
 
-@exercises.add("urgent_titles", "urgent_titles(): in one query, titles of Notes (sqlite alias) with data['priority'] >= 2, by title")
+URGENT_TAG = "urgent"
+
+
+def _is_urgent(note) -> bool:
+    return note.data.get("priority", 0) >= 3 or URGENT_TAG in note.data.get("tags", [])
+
+
+@exercises.add("urgent_titles",
+               "urgent_titles(): titles of Notes (sqlite alias) with data['priority'] >= 3 or the tag 'urgent', "
+               "by title, filtered in the database in one query",
+               hint="Combine two conditions with Q(...) | Q(...). For the tag, SQLite's json_each(data, '$.tags') "
+                    "turns the list into rows you can test with EXISTS: RawSQL can carry that into a filter. "
+                    "A LIKE on the list's text (icontains) also matches tags that merely contain the word.")
 def _(answer):
     from course_project.lessons.sqlite.models import Note
 
     notes = Note.objects.using("sqlite")
     token = "".join(random.choices(string.ascii_lowercase, k=6))
-    mine = [Note(title=f"check {token} {letter}", data={"priority": random.choice([1, 2, 3])})
-            for letter in random.sample("abcdefgh", 8)]
-    mine[0].data, mine[1].data = {"priority": 2}, {"priority": 1}  # both sides of the boundary, always
+    cases = [  # both sides of each boundary, always; then random ones
+        {"priority": 3}, {"priority": 2, "tags": ["work"]}, {"priority": 1, "tags": ["work", URGENT_TAG]},
+        {"priority": 1, "tags": ["not urgent", "urgently", "Urgent"]}, {},
+    ] + [{"priority": random.randint(1, 4), "tags": random.sample(["home", "work", URGENT_TAG, "admin"], 2)}
+         for _ in range(4)]
+    mine = [Note(title=f"check {token} {letter}", data=data)
+            for letter, data in zip(random.sample("abcdefghijkl", len(cases)), cases)]
     notes.bulk_create(mine)
+    statements = []
+
+    def remember(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    connection = connections["sqlite"]
     try:
-        expected = sorted(n.title for n in notes.all() if n.data.get("priority", 0) >= 2)
-        with CaptureQueriesContext(connections["sqlite"]) as queries:
+        expected = sorted(n.title for n in notes.all() if _is_urgent(n))
+        with connection.execute_wrapper(remember):
             got = list(answer())
         assert got == expected, f"with the checker's notes added, expected {expected}, got {got}"
-        assert len(queries) == 1, f"{len(queries)} queries: filter in the database, in one query"
+        assert len(statements) == 1, f"{len(statements)} queries: filter in the database, in one query"
+        with connection.cursor() as cursor:  # the same statement again: how many rows did it bring back?
+            cursor.execute(*statements[0])
+            returned = len(cursor.fetchall())
+        assert returned == len(expected), (f"your query brought back {returned} rows for {len(expected)} urgent "
+                                           "notes: filter in the database (a WHERE clause), not in Python")
     finally:
         notes.filter(title__startswith=f"check {token} ").delete()

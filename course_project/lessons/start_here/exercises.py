@@ -8,15 +8,11 @@ from contextlib import contextmanager
 
 from django.db import connections
 
+from course_project.lessons.mysql_mariadb.modes import MODES
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("00_start_here")
 
-# Modes MariaDB keeps as they are (no combination modes such as ANSI, which expand to several).
-SIMPLE_MODES = ("ANSI_QUOTES", "ERROR_FOR_DIVISION_BY_ZERO", "IGNORE_SPACE", "NO_AUTO_VALUE_ON_ZERO",
-                "NO_BACKSLASH_ESCAPES", "NO_ENGINE_SUBSTITUTION", "NO_ZERO_DATE", "NO_ZERO_IN_DATE",
-                "ONLY_FULL_GROUP_BY", "PIPES_AS_CONCAT", "REAL_AS_FLOAT", "STRICT_ALL_TABLES",
-                "STRICT_TRANS_TABLES")
 
 
 @contextmanager
@@ -35,7 +31,10 @@ def _ask(connection, sql):
         return cursor.fetchone()[0]
 
 
-@exercises.add("is_read_only", "is_read_only(connection): True when the connection's session refuses writes")
+@exercises.add("is_read_only", "is_read_only(connection): True when the connection's session refuses writes",
+               hint="Open a cursor on the connection you are given (connection.cursor()), not on connections[...]: "
+                    "the checker's sessions are its own. Which SHOW answers for the session, and what does it "
+                    "return?")
 def _(answer):
     with fresh("default") as primary, fresh("replica") as replica, fresh("default") as locked:
         with locked.cursor() as cursor:
@@ -49,15 +48,20 @@ def _(answer):
                                      "(SHOW transaction_read_only), not its alias or the server's role")
 
 
-@exercises.add("sql_modes", "sql_modes(connection): the set of sql_mode names the connection's session runs with")
+@exercises.add("sql_modes", "sql_modes(connection): the set of sql_mode names the connection's session runs with",
+               hint="Ask the connection you are given for @@SESSION.sql_mode: one comma-separated string. "
+                    "What does ''.split(',') give?")
 def _(answer):
-    chosen = set(random.sample(SIMPLE_MODES, 3))
-    with fresh("legacy") as django_default, fresh("legacy") as changed:
+    chosen = set(random.sample(MODES, 3))
+    with fresh("legacy") as django_default, fresh("legacy") as changed, fresh("legacy") as empty:
         with changed.cursor() as cursor:
             cursor.execute("SET SESSION sql_mode = %s", [",".join(sorted(chosen))])
+        with empty.cursor() as cursor:
+            cursor.execute("SET SESSION sql_mode = ''")
         for connection, expected in ((django_default, set(_ask(django_default, "SELECT @@SESSION.sql_mode").split(","))),
-                                     (changed, chosen)):
+                                     (changed, chosen), (empty, set())):
             got = answer(connection)
             assert isinstance(got, (set, frozenset)), f"return a set of mode names, not {type(got).__name__}"
+            assert got != {""}, "a session with no modes answers '': return an empty set, not {''}"
             assert got == expected, (f"this session runs with {sorted(expected)}: ask the session "
                                      "(@@SESSION.sql_mode), not the server's default or the settings")

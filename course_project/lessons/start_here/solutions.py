@@ -10,4 +10,5 @@ def is_read_only(connection):
 def sql_modes(connection):
     with connection.cursor() as cursor:
         cursor.execute("SELECT @@SESSION.sql_mode")
-        return set(cursor.fetchone()[0].split(","))
+        modes = cursor.fetchone()[0]
+    return set(modes.split(",")) if modes else set()
