@@ -50,7 +50,7 @@ LESSONS = [
     Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",
            ("postgres", "mariadb"), (45, 60), sub_apps=("analytics",)),
     Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
-           ("postgres", "replica"), (50, 70)),
+           ("postgres", "replica"), (55, 75)),
     Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
            ("mongodb",), (50, 65)),
     Lesson("07", "mongodb_mongoengine", "MongoDB with MongoEngine: documents, indexes, embedded updates, query traps",

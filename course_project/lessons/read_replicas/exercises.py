@@ -1,9 +1,12 @@
 """Notebook 05's exercises (reference answers: solutions.py).
 
-The checks make the answer's world change under it: aliases the learner has never seen, pointing
-at the real primary and the real standby, and a replica whose replay the checker pauses while it
-writes, so that the lag has a value only the servers know.
+The checks make the answer's world change under it: aliases with names that say nothing, pointing
+at the real primary, the real standby and pgBouncer (in front of the primary), and a replica whose
+replay the checker pauses and resumes while the answer waits.
 """
+import random
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -19,65 +22,81 @@ exercises = Exercises("05_read_replicas")
 
 
 @contextmanager
-def _aliases_to_the_real_servers():
-    """Two aliases made up for the check: one to the standby, one to the primary."""
-    made = {f"standby_{uuid.uuid4().hex[:6]}": servers()["replica"],
-            f"primary_{uuid.uuid4().hex[:6]}": servers()["postgres"]}
-    for alias, server in made.items():
-        settings_dict = {**connections.settings["default"], "HOST": server.host, "PORT": str(server.port),
+def _neutral_aliases():
+    """Aliases made up for the check, named db_<random>: the standby, the primary, and pgBouncer."""
+    targets = [("replica", "replica"), ("postgres", "default"), ("pgbouncer", "bouncer")]
+    random.shuffle(targets)
+    made = []
+    for server_name, like in targets:
+        alias, server = f"db_{uuid.uuid4().hex[:6]}", servers()[server_name]
+        settings_dict = {**connections.settings[like], "HOST": server.host, "PORT": str(server.port),
                          "NAME": server.database}
         connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+        made.append(alias)
     try:
-        yield list(made)
+        yield made
     finally:
         for alias in made:
             connections[alias].close()
             del connections[alias]
 
 
-@exercises.add("in_recovery_map", "in_recovery_map(aliases): {alias: is that server in recovery?}, asked from the servers")
+@exercises.add("in_recovery_map",
+               "in_recovery_map(aliases): {alias: is the server behind it in recovery?}, asked from the servers",
+               hint="Neither an alias's name nor its port tells you what is behind it (pgBouncer has a port of its "
+                    "own and forwards to the primary). Open a cursor on connections[alias] and ask that server.")
 def _(answer):
-    with _aliases_to_the_real_servers() as made:
-        aliases = [*made, "default", "replica"]
-        got = answer(aliases)
+    with _neutral_aliases() as made:
+        got = answer(list(made))
         assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
-        for alias in aliases:
+        for alias in made:
             truth = in_recovery(alias)
-            assert got.get(alias) is truth, (f"{alias!r} (a new alias the checker made) is on a server whose "
-                                             f"pg_is_in_recovery() is {truth}, not {got.get(alias)!r}: ask each server"
-                                             if alias in made else f"{alias!r}: the server says {truth}")
+            port = connections[alias].settings_dict["PORT"]
+            assert got.get(alias) is truth, (f"{alias!r} (an alias the checker made, port {port}) is on a server "
+                                             f"whose pg_is_in_recovery() is {truth}, not {got.get(alias)!r}: "
+                                             "ask each server")
 
 
-def _lag_now() -> int:
-    """The checker's own measurement (the same formula as the reference)."""
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication")
-        return int(cursor.fetchone()[0])
+def _committed_on_primary(tag: str) -> str:
+    Order.objects.using("default").bulk_create([Order(number=f"W{tag}{i:02}") for i in range(5)])
+    return f"W{tag}04"
 
 
-def _steady_reading(answer) -> tuple:
-    """Call the answer between two measurements that agree (nothing moved meanwhile)."""
-    for _ in range(20):
-        before, got, after = _lag_now(), answer(), _lag_now()
-        if before == after:
-            return before, got
-    raise AssertionError("the lag kept moving while the checker measured it: run the check again")
+def _on_replica(number: str) -> bool:
+    return Order.objects.using("replica").filter(number=number).exists()
 
 
-@exercises.add("lag_bytes", "lag_bytes(): WAL bytes the replica has not replayed, from pg_stat_replication")
+@exercises.add("wait_until_replayed",
+               "wait_until_replayed(timeout=5.0): return once the replica has replayed all the primary had "
+               "written when called; raise TimeoutError after timeout seconds",
+               hint="Take the primary's position first: SELECT pg_current_wal_lsn() on 'default'. Then poll the "
+                    "replica with SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, passing that position as a "
+                    "parameter, until it is true or the time is up.")
 def _(answer):
     tag = uuid.uuid4().hex[:6]
-    pause_replay()
     try:
-        readings = []
-        for n in range(2):
-            Order.objects.using("default").bulk_create([Order(number=f"Q{tag}{n}{i:02}") for i in range(20)])
-            truth, got = _steady_reading(answer)
-            assert isinstance(got, int) and not isinstance(got, bool), f"return an int, not {type(got).__name__}"
-            assert got == truth, (f"with replay paused, {truth} bytes of WAL are received but not replayed; your "
-                                  f"function said {got}: measure from pg_current_wal_lsn() to replay_lsn")
-            readings.append(truth)
-        assert readings[1] > readings[0] > 0, "the lag should have grown while replay was paused"
+        pause_replay()
+        try:
+            number = _committed_on_primary(tag + "a")
+            start = time.monotonic()
+            try:
+                answer(timeout=0.5)
+            except TimeoutError:
+                waited = time.monotonic() - start
+                assert waited >= 0.4, f"TimeoutError after {waited:.2f} s, before the 0.5 s were up"
+            else:
+                raise AssertionError("it returned while replay was paused and the replica still lacked the rows "
+                                     "(received is not replayed): compare pg_last_wal_replay_lsn() with the "
+                                     "primary's pg_current_wal_lsn()")
+            number = _committed_on_primary(tag + "b")
+            threading.Timer(0.6, resume_replay).start()
+            start = time.monotonic()
+            answer(timeout=10)
+            waited = time.monotonic() - start
+        finally:
+            time.sleep(0.7)  # the timer has resumed replay by now, whatever the answer did
+            resume_replay()
+        assert waited >= 0.5, f"it returned after {waited:.2f} s, before replay was resumed (0.6 s)"
+        assert _on_replica(number), "it returned, but the rows written before the call are not on the replica yet"
     finally:
-        resume_replay()
-        Order.objects.using("default").filter(number__startswith=f"Q{tag}").delete()
+        Order.objects.using("default").filter(number__startswith=f"W{tag}").delete()

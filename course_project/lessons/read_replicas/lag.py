@@ -38,10 +38,17 @@ def _superuser_on_replica():
     return postgres_connection(server="replica")
 
 
-def pause_replay():
-    """Stop applying WAL on the replica (it keeps receiving it): reads there freeze in time."""
+def pause_replay(timeout: float = 5.0):
+    """Stop applying WAL on the replica (it keeps receiving it): reads there freeze in time.
+
+    pg_wal_replay_pause() only asks; the standby pauses at its next check. Return once it says so."""
     with _superuser_on_replica() as conn:
         conn.execute("SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + timeout
+        while conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()[0] != "paused":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the replica did not pause replay within {timeout} s")
+            time.sleep(0.005)
 
 
 def resume_replay():
