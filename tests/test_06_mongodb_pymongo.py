@@ -76,11 +76,18 @@ def test_titles_tagged(api):
     shown = solutions.titles_tagged("mongodb", 100)
     rejects(exercises, "titles_tagged", lambda tag, min_views: shown, hint="should give")
     rejects(exercises, "titles_tagged",  # $gt: a post with exactly min_views views is left out
-            lambda tag, n: sorted(p["title"] for p in posts().find({"tags": tag, "views": {"$gt": n}})),
+            lambda tag, n: sorted(p["title"] for p in posts().find({"tags": tag, "views": {"$gt": n}}, {"title": 1})),
             hint="at least min_views views ($gte)")
     rejects(exercises, "titles_tagged",
             lambda tag, n: [p["title"] for p in posts().find({"tags": tag, "views": {"$gte": n}}).sort("views", -1)],
             hint="not sorted")
+    in_python = lambda tag, n: sorted(p["title"] for p in posts().find({"tags": tag})  # noqa: E731
+                                      if p["views"] >= n)
+    rejects(exercises, "titles_tagged", in_python, hint="filter on the server")
+    counted_first = lambda tag, n: posts().count_documents({"tags": tag}) and solutions.titles_tagged(tag, n)  # noqa: E731
+    rejects(exercises, "titles_tagged", counted_first, hint="one find, please")
+    whole_documents = lambda tag, n: sorted(p["title"] for p in posts().find({"tags": tag, "views": {"$gte": n}}))  # noqa: E731
+    rejects(exercises, "titles_tagged", whole_documents, hint="ask for the titles only")
 
 
 def test_views_by_tag(api):
@@ -95,12 +102,23 @@ def test_views_by_tag(api):
             hint="sort by views, largest first")
 
 
-def test_safe_author_filter(api):
-    accepts(exercises, "safe_author_filter", solutions.safe_author_filter)
-    rejects(exercises, "safe_author_filter", lambda data: {"author": "ada"}, hint="exactly that author's posts")
-    rejects(exercises, "safe_author_filter", lambda data: {"author": data.get("author")}, hint="should raise ValueError")
-    rejects(exercises, "safe_author_filter", lambda data: {"author": str(data.get("author"))},
-            hint="should raise ValueError")
+def no_unknown_key_check(data):
+    """A plausible slip: every known key checked, but other keys (operators too) silently ignored."""
+    return solutions.safe_post_filter({k: v for k, v in data.items() if k in ("author", "tag", "min_views")})
+
+
+def bool_as_int(data):
+    """Another: True passes isinstance(value, int)."""
+    return solutions.safe_post_filter({**data, "min_views": int(data["min_views"])} if data.get("min_views") is True
+                                      else data)
+
+
+def test_safe_post_filter(api):
+    accepts(exercises, "safe_post_filter", solutions.safe_post_filter)
+    rejects(exercises, "safe_post_filter", lambda data: {"author": data.get("author")}, hint="finds")
+    rejects(exercises, "safe_post_filter", lambda data: {"author": "ada"}, hint="finds")
+    rejects(exercises, "safe_post_filter", no_unknown_key_check, hint="should raise ValueError")
+    rejects(exercises, "safe_post_filter", bool_as_int, hint="should raise ValueError")
 
 
 def test_stubs_match():

@@ -52,7 +52,7 @@ LESSONS = [
     Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
            ("postgres", "replica"), (55, 75)),
     Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
-           ("mongodb",), (50, 65)),
+           ("mongodb",), (55, 70)),
     Lesson("07", "mongodb_mongoengine", "MongoDB with MongoEngine: documents, indexes, embedded updates, query traps",
            ("mongodb",), (45, 60)),
     Lesson("08", "mongodb_django_orm", "MongoDB through the Django ORM: django-mongodb-backend, and djongo (legacy)",
