@@ -163,15 +163,25 @@ def real_replica():
 
 
 @EXERCISE_DB
-def test_in_recovery_map():
-    accepts(exercises, "in_recovery_map", solutions.in_recovery_map)
-    seen = solutions.in_recovery_map(["default", "replica"])
-    rejects(exercises, "in_recovery_map", lambda aliases: seen, hint="an alias the checker made")
-    rejects(exercises, "in_recovery_map", lambda aliases: {a: "replica" in a for a in aliases}, hint="ask each server")
-    primary_port = connections["default"].settings_dict["PORT"]
-    by_port = lambda aliases: {a: connections[a].settings_dict["PORT"] != primary_port for a in aliases}  # noqa: E731
-    rejects(exercises, "in_recovery_map", by_port, hint="ask each server")
-    rejects(exercises, "in_recovery_map", lambda aliases: [solutions.in_recovery_map(aliases)], hint="return a dict")
+def test_bytes_not_replayed():
+    from course_project.lessons.read_replicas.lag import in_recovery, replication_status
+
+    accepts(exercises, "bytes_not_replayed", solutions.bytes_not_replayed)
+    seen = solutions.bytes_not_replayed(["default", "replica"])
+    rejects(exercises, "bytes_not_replayed", lambda aliases: seen, hint="an alias the checker made")
+    rejects(exercises, "bytes_not_replayed", lambda aliases: {a: 0 for a in aliases}, hint="ask each server")
+    rejects(exercises, "bytes_not_replayed", lambda aliases: {a: int(in_recovery(a)) for a in aliases},
+            hint="ask each server")
+    replica_port = str(services.servers()["replica"].port)
+    by_port = lambda aliases: {  # noqa: E731  the port guess: a relay on another port fronts the standby too
+        a: replication_status()["bytes_behind"] if connections[a].settings_dict["PORT"] == replica_port else 0
+        for a in aliases}
+    rejects(exercises, "bytes_not_replayed", by_port, hint="ask each server")
+    rejects(exercises, "bytes_not_replayed", lambda aliases: [solutions.bytes_not_replayed(aliases)],
+            hint="return a dict")
+    rejects(exercises, "bytes_not_replayed", lambda aliases: {a: str(v) for a, v in
+                                                              solutions.bytes_not_replayed(aliases).items()},
+            hint="a number of bytes")
 
 
 def received_not_replayed(timeout=5.0):
@@ -189,6 +199,13 @@ def received_not_replayed(timeout=5.0):
     raise TimeoutError("not received")
 
 
+def newest_order_visible(timeout=5.0):
+    """A plausible mistake: waiting for the newest Order, when the last write went to another table."""
+    from course_project.lessons.read_replicas.lag import seconds_until_visible
+
+    seconds_until_visible(Order, Order.objects.using("default").latest("id").number, timeout)
+
+
 def always_gives_up(timeout=5.0):
     time.sleep(timeout)
     raise TimeoutError("gave up")
@@ -201,6 +218,7 @@ def test_wait_until_replayed(real_replica):
     rejects(exercises, "wait_until_replayed", lambda timeout=5.0: None, hint="received is not replayed")
     rejects(exercises, "wait_until_replayed", lambda timeout=5.0: time.sleep(1), hint="received is not replayed")
     rejects(exercises, "wait_until_replayed", received_not_replayed, hint="compare pg_last_wal_replay_lsn()")
+    rejects(exercises, "wait_until_replayed", newest_order_visible, hint="not an Order")
     rejects(exercises, "wait_until_replayed", always_gives_up, hint="TimeoutError")
 
 

@@ -1,19 +1,23 @@
 """Notebook 05's exercises (reference answers: solutions.py).
 
 The checks make the answer's world change under it: aliases with names that say nothing, pointing
-at the real primary, the real standby and pgBouncer (in front of the primary), and a replica whose
-replay the checker pauses and resumes while the answer waits.
+at the real primary, pgBouncer (in front of the primary), the real standby, and the standby again
+through a relay on a port of its own; and a replica whose replay the checker pauses and resumes while
+the answer waits, after a last write in another table than the one the lesson polls.
 """
 import random
+import socket
 import threading
 import time
 import uuid
 from contextlib import contextmanager
+from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.db import connections
 from django.db.utils import load_backend
 
-from course_project.lessons.read_replicas.lag import in_recovery, pause_replay, resume_replay
+from course_project.lessons.read_replicas.lag import pause_replay, resume_replay, seconds_until_visible
 from course_project.lessons.read_replicas.models import Order
 from course_project.runtime.checker import Exercises
 from course_project.services.config import servers
@@ -22,48 +26,120 @@ exercises = Exercises("05_read_replicas")
 
 
 @contextmanager
-def _neutral_aliases():
-    """Aliases made up for the check, named db_<random>: the standby, the primary, and pgBouncer."""
-    targets = [("replica", "replica"), ("postgres", "default"), ("pgbouncer", "bouncer")]
-    random.shuffle(targets)
-    made = []
-    for server_name, like in targets:
-        alias, server = f"db_{uuid.uuid4().hex[:6]}", servers()[server_name]
-        settings_dict = {**connections.settings[like], "HOST": server.host, "PORT": str(server.port),
-                         "NAME": server.database}
-        connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
-        made.append(alias)
+def _relay(host: str, port: int):
+    """A plain TCP relay on a port of its own in front of host:port: a second door to the same server."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve():
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            upstream = socket.create_connection((host, port))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pump, args=(source, sink), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
     try:
-        yield made
+        yield listener.getsockname()[1]
     finally:
-        for alias in made:
-            connections[alias].close()
-            del connections[alias]
+        stop.set()
+        listener.close()
 
 
-@exercises.add("in_recovery_map",
-               "in_recovery_map(aliases): {alias: is the server behind it in recovery?}, asked from the servers",
-               hint="Neither an alias's name nor its port tells you what is behind it (pgBouncer has a port of its "
-                    "own and forwards to the primary). Open a cursor on connections[alias] and ask that server.")
+@contextmanager
+def _neutral_aliases():
+    """Aliases made up for the check, named db_<random>: the primary, pgBouncer (in front of the primary),
+    the standby, and the standby again through a relay on another port. {role: alias}"""
+    replica = servers()["replica"]
+    with _relay(replica.host, replica.port) as relay_port:
+        targets = [("primary", "postgres", "default", None), ("pgbouncer", "pgbouncer", "bouncer", None),
+                   ("standby", "replica", "replica", None), ("relayed standby", "replica", "replica", relay_port)]
+        random.shuffle(targets)
+        made = {}
+        for role, server_name, like, port in targets:
+            alias, server = f"db_{uuid.uuid4().hex[:6]}", servers()[server_name]
+            settings_dict = {**connections.settings[like], "HOST": server.host, "PORT": str(port or server.port),
+                             "NAME": server.database}
+            connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+            made[role] = alias
+        try:
+            yield made
+        finally:
+            for alias in made.values():
+                connections[alias].close()
+                del connections[alias]
+
+
+def _scalar(alias: str, sql: str, params=()):
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+@exercises.add("bytes_not_replayed",
+               "bytes_not_replayed(aliases): {alias: bytes of WAL the primary has written that the server behind "
+               "the alias has not replayed yet (0 for a primary)}, asked from the servers",
+               hint="Neither an alias's name nor its port tells you what is behind it (pgBouncer and a relay have "
+                    "ports of their own). Take the primary's pg_current_wal_lsn() once; then ask each alias's server "
+                    "pg_is_in_recovery(), and a standby its pg_last_wal_replay_lsn(); pg_wal_lsn_diff(a, b) is a - b "
+                    "in bytes.")
 def _(answer):
-    with _neutral_aliases() as made:
-        got = answer(list(made))
-        assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
-        for alias in made:
-            truth = in_recovery(alias)
-            port = connections[alias].settings_dict["PORT"]
-            assert got.get(alias) is truth, (f"{alias!r} (an alias the checker made, port {port}) is on a server "
-                                             f"whose pg_is_in_recovery() is {truth}, not {got.get(alias)!r}: "
-                                             "ask each server")
+    tag = uuid.uuid4().hex[:6]
+    pause_replay()
+    try:
+        with _neutral_aliases() as made:
+            Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5)])
+            replayed = _scalar(made["standby"], "SELECT pg_last_wal_replay_lsn()::text")
+            low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
+            got = answer(list(made.values()))
+            high = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)",
+                               [replayed]))
+            assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
+            for role, alias in made.items():
+                port, value = connections[alias].settings_dict["PORT"], got.get(alias)
+                standby = role.endswith("standby")
+                assert alias in got, (f"{alias!r} (an alias the checker made, port {port}) is not in your dict: "
+                                      "ask the server behind each alias you are given")
+                assert isinstance(value, (int, Decimal)) and not isinstance(value, bool), (
+                    f"{alias!r} (port {port}): give a number of bytes, not {value!r}")
+                if standby:
+                    assert low <= value <= high, (
+                        f"{alias!r} (an alias the checker made, port {port}) is on a standby {low} bytes behind "
+                        f"the primary (replay is paused), not {value}: ask each server")
+                else:
+                    assert value == 0, (f"{alias!r} (an alias the checker made, port {port}) is on a primary, "
+                                        f"which is 0 bytes behind itself, not {value}: ask each server")
+    finally:
+        resume_replay()
+        Order.objects.using("default").filter(number__startswith=f"N{tag}").delete()
 
 
 def _committed_on_primary(tag: str) -> str:
-    Order.objects.using("default").bulk_create([Order(number=f"W{tag}{i:02}") for i in range(5)])
-    return f"W{tag}04"
+    """A row in another table than Order (auth's Group): a wait that watches Order misses it."""
+    name = f"replayed-{tag}"
+    Group.objects.using("default").create(name=name)
+    return name
 
 
-def _on_replica(number: str) -> bool:
-    return Order.objects.using("replica").filter(number=number).exists()
+def _on_replica(name: str) -> bool:
+    return Group.objects.using("replica").filter(name=name).exists()
 
 
 @exercises.add("wait_until_replayed",
@@ -75,9 +151,11 @@ def _on_replica(number: str) -> bool:
 def _(answer):
     tag = uuid.uuid4().hex[:6]
     try:
+        Order.objects.using("default").create(number=f"W{tag}")
+        seconds_until_visible(Order, f"W{tag}")  # the newest Order is on the replica before the pause
         pause_replay()
         try:
-            number = _committed_on_primary(tag + "a")
+            name = _committed_on_primary(tag + "a")
             start = time.monotonic()
             try:
                 answer(timeout=0.5)
@@ -85,10 +163,10 @@ def _(answer):
                 waited = time.monotonic() - start
                 assert waited >= 0.4, f"TimeoutError after {waited:.2f} s, before the 0.5 s were up"
             else:
-                raise AssertionError("it returned while replay was paused and the replica still lacked the rows "
-                                     "(received is not replayed): compare pg_last_wal_replay_lsn() with the "
-                                     "primary's pg_current_wal_lsn()")
-            number = _committed_on_primary(tag + "b")
+                raise AssertionError("it returned while replay was paused and the replica still lacked the last "
+                                     "write (a row in auth_group, not an Order; and received is not replayed): "
+                                     "compare pg_last_wal_replay_lsn() with the primary's pg_current_wal_lsn()")
+            name = _committed_on_primary(tag + "b")
             threading.Timer(0.6, resume_replay).start()
             start = time.monotonic()
             answer(timeout=10)
@@ -97,6 +175,7 @@ def _(answer):
             time.sleep(0.7)  # the timer has resumed replay by now, whatever the answer did
             resume_replay()
         assert waited >= 0.5, f"it returned after {waited:.2f} s, before replay was resumed (0.6 s)"
-        assert _on_replica(number), "it returned, but the rows written before the call are not on the replica yet"
+        assert _on_replica(name), "it returned, but the row written before the call is not on the replica yet"
     finally:
-        Order.objects.using("default").filter(number__startswith=f"W{tag}").delete()
+        Order.objects.using("default").filter(number=f"W{tag}").delete()
+        Group.objects.using("default").filter(name__startswith=f"replayed-{tag}").delete()

@@ -25,6 +25,19 @@ def replication_status() -> dict:
             "replay_lag_s": None if replay_lag is None else float(replay_lag), "bytes_behind": int(bytes_behind)}
 
 
+def wal_positions() -> dict:
+    """Positions in the write-ahead log: written on the primary, received and replayed on the replica."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        written = cursor.fetchone()[0]
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), "
+                       "pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [written])
+        received, replayed, behind = cursor.fetchone()
+    return {"written on the primary": written, "received by the replica": received,
+            "replayed by the replica": replayed, "bytes not replayed": int(behind)}
+
+
 def seconds_until_visible(model, number: str, timeout: float = 5.0) -> float:
     """Poll the replica until the row written on the primary shows up; seconds it took."""
     start = time.perf_counter()
