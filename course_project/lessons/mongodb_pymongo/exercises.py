@@ -18,10 +18,11 @@ exercises = Exercises("06_mongodb_pymongo")
 
 @contextmanager
 def _checker_posts():
-    """Six posts by a new author with a new tag; views 49, 50 and 51 sit on the threshold checked (50)."""
+    """Six posts by a new author with a new tag, every other one tagged mongodb too; views 49, 50 and 51 sit
+    on the threshold checked (50)."""
     tag, author = f"tag-{uuid.uuid4().hex[:6]}", f"author-{uuid.uuid4().hex[:6]}"
     views = [49, 50, 51, *random.sample(range(0, 400), 3)]
-    docs = [{"title": f"Checker post {n} {tag}", "content": "", "author": author, "tags": [tag, "mongodb"],
+    docs = [{"title": f"Checker post {n} {tag}", "content": "", "author": author, "tags": [tag, "mongodb"][:1 + n % 2],
              "views": v, "published": True} for n, v in enumerate(views)]
     posts().insert_many(docs)
     try:
@@ -42,19 +43,24 @@ def _one_find(sent: list, expected: int):
         f"ask for the titles only, with a projection like {{'title': 1}}; yours was {projection or 'none'}")
 
 
-@exercises.add("titles_tagged", "titles_tagged(tag, min_views): sorted titles, in one find, filtered on the server",
-               hint="Both conditions go in one filter: a tag matches an array field by plain equality, and views "
-                    "needs an operator for 'at least'. The second argument of find() is the projection.")
+@exercises.add("titles_tagged",
+               "titles_tagged(tags, min_views): sorted titles of the posts carrying every tag in the list, with at "
+               "least min_views views, in one find, filtered on the server",
+               hint="Both conditions go in one filter. Plain equality on an array field matches one element; "
+                    "for 'contains every one of these' there is an array operator ($in means any one of them). "
+                    "Views needs an operator for 'at least'. The second argument of find() is the projection.")
 def _(answer):
     with _checker_posts() as (tag, _author):
-        for asked, min_views in ((tag, 50), (tag, 0), ("mongodb", 100)):
-            expected = sorted(p["title"] for p in posts().find({"tags": asked, "views": {"$gte": min_views}}))
+        for asked, min_views in (([tag], 50), ([tag, "mongodb"], 0), (["mongodb", tag], 50), (["mongodb"], 100)):
+            truth = {"tags": {"$all": asked}, "views": {"$gte": min_views}}
+            expected = sorted(p["title"] for p in posts().find(truth))
             with COMMANDS.watch() as sent:
                 got = list(answer(asked, min_views))
             if sorted(got) == expected and got != expected:
                 raise AssertionError("the right titles, but not sorted")
             assert got == expected, (f"titles_tagged({asked!r}, {min_views}) should give {len(expected)} titles, "
-                                     f"not {len(got)}: the tag in the tags array, and at least min_views views ($gte)")
+                                     f"not {len(got)}: every tag of the list in the tags array ($all), and at least "
+                                     "min_views views ($gte)")
             _one_find(sent, len(expected))
 
 
@@ -82,13 +88,13 @@ def _(answer):
 
 def _bad_inputs(author: str, tag: str) -> list:
     return [{"author": {"$ne": None}}, {"author": {"$regex": "."}}, {"author": [author]}, {"tag": {"$in": [tag]}},
-            {"min_views": "50"}, {"min_views": True}, {"min_views": {"$gt": 0}}, {"min_views": 5.5},
+            {"min_views": "50"}, {"min_views": True}, {"min_views": {"$gt": 0}}, {"min_views": 5.5}, {"min_views": 50.0},
             {"$where": "true"}, {"author": author, "published": False}]
 
 
 @exercises.add("safe_post_filter",
-               "safe_post_filter(data): a find() filter from optional author, tag (strings) and min_views (int); "
-               "ValueError for anything else",
+               "safe_post_filter(data): a find() filter from optional author, tag (strings) and min_views (an int; "
+               "a float such as 50.0 is refused); ValueError for anything else",
                hint="Start from an empty dict and add one condition per key you allow; check each value's type "
                     "with isinstance (bool is a subclass of int!), and refuse keys you do not know.")
 def _(answer):
@@ -110,4 +116,4 @@ def _(answer):
             except ValueError:
                 continue
             raise AssertionError(f"{bad} should raise ValueError: only the known keys, with plain values "
-                                 "(strings; a whole number for min_views)")
+                                 "(strings; an int for min_views, not a float like 50.0)")

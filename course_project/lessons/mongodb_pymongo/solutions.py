@@ -2,8 +2,8 @@
 from course_project.lessons.mongodb_pymongo.posts import posts
 
 
-def titles_tagged(tag, min_views):
-    found = posts().find({"tags": tag, "views": {"$gte": min_views}}, {"_id": 0, "title": 1})
+def titles_tagged(tags, min_views):
+    found = posts().find({"tags": {"$all": tags}, "views": {"$gte": min_views}}, {"_id": 0, "title": 1})
     return sorted(p["title"] for p in found)
 
 
