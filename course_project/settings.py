@@ -94,7 +94,7 @@ def build_databases() -> dict:
         },
         # A second PostgreSQL database on the same server.
         "analytics": postgres("postgres", name=env("POSTGRES_ANALYTICS_DB"), TEST={"DEPENDENCIES": []}),
-        # The streaming replica: read-only; tests see it as the primary.
+        # The streaming replica: read-only; in tests a mirror of default (its NAME only: notebook 05).
         "replica": postgres("replica", TEST={"MIRROR": "default"}),
         # The primary again, through pgBouncer in transaction mode.
         "bouncer": postgres("pgbouncer", DISABLE_SERVER_SIDE_CURSORS=True, TEST={"MIRROR": "default"}),

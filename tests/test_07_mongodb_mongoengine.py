@@ -1,10 +1,13 @@
 """MongoEngine documents against the live server: indexes, CRUD, embedded updates, queries."""
+import threading
+
 import pytest
+from pymongo.errors import OperationFailure
 from mongoengine.errors import InvalidQueryError, NotUniqueError
 from mongoengine.queryset.visitor import Q
 
 from course_project.lessons.mongodb_mongoengine import solutions
-from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment
+from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment, SyllabusNamed, UniqueNamed
 from course_project.lessons.mongodb_mongoengine.exercises import exercises
 from course_project.lessons.mongodb_mongoengine.sample import reset
 from exercise_checks import accepts, assert_stubs_match, rejects
@@ -58,26 +61,65 @@ def test_defaults_are_timezone_aware(posts):
     assert stored.utcoffset().total_seconds() == 0
 
 
+def test_the_syllabus_two_specs_for_one_index_leave_no_unique_index():
+    SyllabusNamed.drop_collection()
+    try:
+        with pytest.raises(OperationFailure, match="same name"):
+            SyllabusNamed(name="ada").save()
+        SyllabusNamed(name="ada").save()
+        SyllabusNamed(name="ada").save()
+        assert SyllabusNamed.objects(name="ada").count() == 2
+        assert not SyllabusNamed._get_collection().index_information()["name_1"].get("unique")
+    finally:
+        SyllabusNamed.drop_collection()
+
+
+def test_one_unique_spec_refuses_a_duplicate():
+    UniqueNamed.drop_collection()
+    try:
+        UniqueNamed(name="ada").save()
+        with pytest.raises(NotUniqueError):
+            UniqueNamed(name="ada").save()
+    finally:
+        UniqueNamed.drop_collection()
+
+
 def test_popular_slugs_reference_passes(posts):
     accepts(exercises, "popular_slugs", solutions.popular_slugs)
 
 
+def test_popular_slugs_reference_passes_without_the_sample_posts(posts):
+    BlogPost.drop_collection()  # another notebook (11) drops them: the checker brings its own boundaries
+    accepts(exercises, "popular_slugs", solutions.popular_slugs)
+
+
 def test_popular_slugs_constant_fails(posts):
-    constant = solutions.popular_slugs()
-    rejects(exercises, "popular_slugs", lambda: constant, hint="wrong slugs")
+    constant = solutions.popular_slugs(100, 10)
+    rejects(exercises, "popular_slugs", lambda min_views, min_comments: constant, hint="slugs, not")
+
+
+def greater_than(min_views, min_comments):
+    """Off by one on both sides: 'more than' instead of 'at least'."""
+    return sorted(BlogPost.objects(Q(views__gt=min_views) | Q(**{f"comments__{min_comments}__exists": True}))
+                  .values_list("slug"))
 
 
 def test_popular_slugs_wrong_answers_fail_with_their_hint(posts):
-    rejects(exercises, "popular_slugs", lambda: sorted(posts(views__gte=100).values_list("slug")),
-            hint="wrong slugs")
+    rejects(exercises, "popular_slugs", greater_than, hint="'at least' includes them")
+    rejects(exercises, "popular_slugs", lambda v, c: sorted(BlogPost.objects(views__gte=v).values_list("slug")),
+            hint="slugs, not")
+    rejects(exercises, "popular_slugs",  # fixed at the syllabus's thresholds
+            lambda v, c: sorted(BlogPost.objects(Q(views__gte=100) | Q(comments__9__exists=True)).values_list("slug")),
+            hint="slugs, not")
     rejects(exercises, "popular_slugs",
-            lambda: sorted(p.slug for p in BlogPost.objects if p.views >= 100 or len(p.comments) >= 10),
+            lambda v, c: sorted(p.slug for p in BlogPost.objects if p.views >= v or len(p.comments) >= c),
             hint="filter on the server")
     rejects(exercises, "popular_slugs",
-            lambda: sorted(set(BlogPost.objects(views__gte=100).values_list("slug"))
-                           | set(BlogPost.objects(comments__9__exists=True).values_list("slug"))),
+            lambda v, c: sorted(set(BlogPost.objects(views__gte=v).values_list("slug"))
+                                | set(BlogPost.objects(**{f"comments__{c - 1}__exists": True}).values_list("slug"))),
             hint="one query")
-    rejects(exercises, "popular_slugs", lambda: list(BlogPost.objects(Q(views__gte=100) | Q(comments__size__gte=10))),
+    rejects(exercises, "popular_slugs",
+            lambda v, c: list(BlogPost.objects(Q(views__gte=v) | Q(comments__size__gte=c))),
             hint="InvalidQueryError")
 
 
@@ -88,14 +130,31 @@ def add_comment_by_saving(slug, author, content):
     post.save()
 
 
+LOCK = threading.Lock()
+
+
+def add_comment_in_a_lock(slug, author, content):
+    """Read-modify-save inside a lock: safe among these threads, not among processes."""
+    with LOCK:
+        add_comment_by_saving(slug, author, content)
+
+
+def add_comment_after_checking(slug, author, content):
+    """The right update, after a needless read."""
+    if BlogPost.objects(slug=slug).count():
+        solutions.add_comment(slug, author, content)
+
+
 def test_add_comment_reference_passes_and_its_post_is_removed(posts):
     accepts(exercises, "add_comment", solutions.add_comment)
     assert not BlogPost.objects(slug__startswith="check-")
 
 
 def test_add_comment_constant_and_wrong_answers_fail(posts):
-    rejects(exercises, "add_comment", lambda slug, author, content: None, hint="comments arrived")
-    rejects(exercises, "add_comment", add_comment_by_saving, hint="add it on the server ($push)")
+    rejects(exercises, "add_comment", lambda slug, author, content: None, hint="sent nothing")
+    rejects(exercises, "add_comment", add_comment_by_saving, hint="one update command and no read")
+    rejects(exercises, "add_comment", add_comment_in_a_lock, hint="even inside a threading.Lock")
+    rejects(exercises, "add_comment", add_comment_after_checking, hint="one update command and no read")
     rejects(exercises, "add_comment",
             lambda slug, author, content: BlogPost.objects(slug=slug).update_one(
                 set__comments=[Comment(author=author, content=content)]),

@@ -17,10 +17,12 @@ from course_project.env import PROJECT_ROOT
 def _where(obj) -> str:
     obj = inspect.unwrap(obj)  # a decorated view: the file of the view, not of the decorator
     path = Path(inspect.getsourcefile(obj)).resolve()
-    try:
-        return str(path.relative_to(PROJECT_ROOT))
-    except ValueError:  # a library's code: name the module, never a machine path
-        return inspect.getmodule(obj).__name__
+    if "site-packages" not in path.parts:
+        try:
+            return str(path.relative_to(PROJECT_ROOT))
+        except ValueError:
+            pass
+    return inspect.getmodule(obj).__name__  # a library's code: its module, never a path
 
 
 def source(obj) -> str:

@@ -44,3 +44,19 @@ class BlogPost(Document):
 
     def __str__(self):
         return self.slug
+
+
+class SyllabusNamed(Document):
+    """The syllabus's MyDocument, as written but for its name and collection: two specs that both make name_1."""
+
+    name = StringField()
+
+    meta = {"collection": "me_syllabus_named", "indexes": ["name", {"fields": ["name"], "unique": True}]}
+
+
+class UniqueNamed(Document):
+    """The fix: one spec per index. (A field with unique=True says the same.)"""
+
+    name = StringField()
+
+    meta = {"collection": "me_unique_named", "indexes": [{"fields": ["name"], "unique": True}]}

@@ -3,45 +3,22 @@
 Each check makes its own posts (random slugs, views and comment counts it chooses), calls the
 learner's function on them, and removes them again:
 
-- popular_slugs runs with BlogPost switched to a connection the checker watches (a PyMongo
-  CommandListener), so "one query" and "filtered on the server" are counted, not trusted;
+- both run while the course's CommandListener (runtime.mongo.COMMANDS) records the commands sent,
+  so "one query", "filtered on the server", "one update and no read" are counted, not trusted;
+- popular_slugs is asked at several thresholds, with posts exactly on each side of them;
 - add_comment is called by several threads at once on one post: every comment must arrive.
 """
 import random
-import threading
 import uuid
 
-import mongoengine
-from mongoengine.context_managers import switch_db
-from pymongo import monitoring
-
-from course_project.env import env
+from course_project.lessons.hybrid_sql_mongo.concurrency import run_together
 from course_project.lessons.mongodb_mongoengine.documents import BlogPost, Comment
 from course_project.runtime.checker import Exercises
-from course_project.runtime.mongo import TIMEOUTS, connect_mongoengine
-from course_project.services.config import mongo_uri
+from course_project.runtime.mongo import COMMANDS, connect_mongoengine
 
 exercises = Exercises("07_mongodb_mongoengine")
 READS = {"find", "aggregate", "getMore", "count", "distinct"}
 WRITERS = 10  # threads that comment on one post at the same moment
-
-
-class Reads(monitoring.CommandListener):
-    """The read commands a client sends, and how many documents the server sent back."""
-
-    def __init__(self):
-        self.commands, self.documents = [], 0
-
-    def started(self, event):
-        if event.command_name in READS:
-            self.commands.append(event.command_name)
-
-    def succeeded(self, event):
-        cursor = event.reply.get("cursor", {}) if event.command_name in READS else {}
-        self.documents += len(cursor.get("firstBatch", cursor.get("nextBatch", [])))
-
-    def failed(self, event):
-        pass
 
 
 def _make_posts(prefix: str, shapes) -> list:
@@ -55,69 +32,79 @@ def _make_posts(prefix: str, shapes) -> list:
     return slugs
 
 
-def _watched(answer):
-    """Call answer() with BlogPost on a connection the checker listens to."""
-    reads, alias = Reads(), f"check07-{uuid.uuid4().hex[:6]}"
-    mongoengine.connect(db=env("MONGO_DB"), host=mongo_uri(database=env("MONGO_DB")), alias=alias,
-                        tz_aware=True, uuidRepresentation="standard", event_listeners=[reads], **TIMEOUTS)
-    try:
-        with switch_db(BlogPost, alias):
-            return list(answer()), reads  # evaluated here, on the watched connection
-    finally:
-        mongoengine.disconnect(alias)
+def _boundary_shapes(min_views: int, min_comments: int, rng: random.Random) -> list:
+    """(views, comments) exactly on and just below each threshold, and some that are plainly neither."""
+    return [(min_views, 0), (min_views - 1, min_comments - 1), (min_views - 1, min_comments), (0, min_comments - 1),
+            (min_views, min_comments)] + [(rng.randint(0, min_views - 1), rng.randint(0, min_comments - 1))
+                                          for _ in range(8)]
 
 
-@exercises.add("popular_slugs", "sorted slugs of posts with 100+ views or 10+ comments, in one query")
+@exercises.add("popular_slugs",
+               "popular_slugs(min_views, min_comments): sorted slugs of the posts with at least min_views views or "
+               "at least min_comments comments, in one query filtered on the server",
+               hint="Combine two conditions with Q(...) | Q(...). 'At least n comments' means the list has an "
+                    "element at index n - 1; build the keyword (comments__<n-1>__exists) as a string and pass it "
+                    "with **{...}.")
 def _(answer):
     connect_mongoengine()
     prefix = f"check-{uuid.uuid4().hex[:6]}"
     rng = random.Random()
-    # popular by views, by comments, by both, and many that are neither (a loop in Python would fetch them)
-    shapes = [(rng.randint(100, 500), rng.randint(0, 9)), (rng.randint(0, 99), rng.randint(10, 14)),
-              (rng.randint(100, 500), 10)] + [(rng.randint(0, 99), rng.randint(0, 9)) for _ in range(12)]
-    _make_posts(prefix, shapes)
+    thresholds = [(100, 10), (rng.randint(20, 60), rng.randint(2, 6))]
+    for n, (min_views, min_comments) in enumerate(thresholds):
+        _make_posts(f"{prefix}{n}", _boundary_shapes(min_views, min_comments, rng))
     try:
-        expected = sorted(p.slug for p in BlogPost.objects if p.views >= 100 or len(p.comments) >= 10)
-        got, reads = _watched(answer)
-        assert got == expected, (f"wrong slugs: with the checker's posts ({prefix}-*) the answer is "
-                                 f"{len(expected)} slugs, you returned {len(got)}")
-        assert reads.commands, "no query reached the server through BlogPost.objects"
-        assert len(reads.commands) == 1, f"one query, please: you sent {len(reads.commands)} ({reads.commands})"
-        assert reads.documents <= len(expected), (
-            f"filter on the server: it sent back {reads.documents} posts for {len(expected)} popular ones")
+        for min_views, min_comments in thresholds:
+            expected = sorted(p.slug for p in BlogPost.objects
+                              if p.views >= min_views or len(p.comments) >= min_comments)
+            with COMMANDS.watch() as sent:
+                got = list(answer(min_views, min_comments))
+            wrong = sorted(set(got) ^ set(expected))
+            assert got == expected, (
+                f"popular_slugs({min_views}, {min_comments}): {len(got)} slugs, not {len(expected)}"
+                + (f"; look at {wrong[0]}" if wrong else ", or not sorted")
+                + f" (the checker's posts sit exactly on the thresholds: 'at least' includes them)")
+            reads = [c for c in sent if c.name in READS]
+            queries = [c.name for c in reads if c.name != "getMore"]  # getMore continues a query's cursor
+            assert queries, "no query reached the server through BlogPost.objects"
+            assert len(queries) == 1, f"one query, please: you sent {len(queries)} ({queries})"
+            returned = sum(c.returned for c in reads)
+            assert returned <= len(expected), (
+                f"filter on the server: it sent back {returned} posts for {len(expected)} popular ones")
     finally:
         BlogPost.objects(slug__startswith=prefix).delete()
 
 
-@exercises.add("add_comment", "add_comment(slug, author, content): push a comment on the server, atomically")
+@exercises.add("add_comment", "add_comment(slug, author, content): push a comment on the server, in one update",
+               hint="Let the server append to the list: an update on a queryset filtered by slug, with push__comments. "
+                    "No get(), no reload(), no save(): any read makes a race, even inside a lock.")
 def _(answer):
     connect_mongoengine()
     (slug,) = _make_posts(f"check-{uuid.uuid4().hex[:6]}", [(0, random.randint(1, 3))])
     other = BlogPost.objects(slug__ne=slug).first()
     other_before = len(other.comments) if other else 0
-    start, errors = threading.Barrier(WRITERS), []
-
-    def writer(i):
-        start.wait()
-        try:
-            answer(slug, f"writer{i}", f"comment {i}")
-        except Exception as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert not errors, f"{type(errors[0]).__name__}: {errors[0]}"
+        with COMMANDS.watch() as sent:
+            answer(slug, "solo", "the first comment")
+        names = [c.name for c in sent]
+        assert names == ["update"], (f"one update command and no read, please: your function sent {names or 'nothing'}"
+                                     " (a read-modify-save loses comments, even inside a threading.Lock: another "
+                                     "process does not share your lock)")
+        _many_writers(answer, slug)
         post = BlogPost.objects.get(slug=slug)
         got = sorted((c.author, c.content) for c in post.comments if c.author.startswith("writer"))
         want = sorted((f"writer{i}", f"comment {i}") for i in range(WRITERS))
         assert got == want, (f"{WRITERS} threads commented at once and {len(got)} comments arrived: "
                              "add it on the server ($push), not by saving the whole list")
-        assert len(post.comments) > WRITERS, "the post's earlier comments are gone"
+        assert len(post.comments) > WRITERS + 1, "the post's earlier comments are gone"
         if other:
             assert len(other.reload().comments) == other_before, "only the post with that slug may change"
     finally:
         BlogPost.objects(slug=slug).delete()
+
+
+def _many_writers(answer, slug):
+    def write(i, barrier):
+        barrier.wait()  # every thread starts at the same moment
+        answer(slug, f"writer{i}", f"comment {i}")
+
+    run_together(WRITERS, write)  # re-raises the first error

@@ -4,8 +4,9 @@ from mongoengine.queryset.visitor import Q
 from course_project.lessons.mongodb_mongoengine.documents import BlogPost, Comment
 
 
-def popular_slugs():
-    return sorted(BlogPost.objects(Q(views__gte=100) | Q(comments__9__exists=True)).values_list("slug"))
+def popular_slugs(min_views, min_comments):
+    enough_comments = Q(**{f"comments__{min_comments - 1}__exists": True})
+    return sorted(BlogPost.objects(Q(views__gte=min_views) | enough_comments).values_list("slug"))
 
 
 def add_comment(slug, author, content):

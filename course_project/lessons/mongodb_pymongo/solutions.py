@@ -2,8 +2,9 @@
 from course_project.lessons.mongodb_pymongo.posts import posts
 
 
-def titles_tagged(tag, min_views):
-    return sorted(p["title"] for p in posts().find({"tags": tag, "views": {"$gte": min_views}}, {"title": 1}))
+def titles_tagged(tags, min_views):
+    found = posts().find({"tags": {"$all": tags}, "views": {"$gte": min_views}}, {"_id": 0, "title": 1})
+    return sorted(p["title"] for p in found)
 
 
 views_by_tag = [
@@ -13,8 +14,20 @@ views_by_tag = [
 ]
 
 
-def safe_author_filter(data):
-    author = data.get("author")
-    if not isinstance(author, str):
-        raise ValueError("author must be a string")
-    return {"author": author}
+def safe_post_filter(data):
+    data = dict(data)
+    query = {}
+    for key in ("author", "tag"):
+        if key in data:
+            value = data.pop(key)
+            if not isinstance(value, str):
+                raise ValueError(f"{key} must be a string")
+            query["tags" if key == "tag" else "author"] = value
+    if "min_views" in data:
+        value = data.pop("min_views")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("min_views must be a whole number")
+        query["views"] = {"$gte": value}
+    if data:
+        raise ValueError(f"unknown fields: {sorted(data)}")
+    return query

@@ -2,7 +2,7 @@
 
 - a malformed id is a 400 and a missing document a 404 (the syllabus crashed with a 500);
 - a non-numeric or negative page is a 400 with a clear message;
-- ObjectIds and datetimes are serialized (JsonResponse alone cannot);
+- ObjectIds are serialized (DjangoJSONEncoder already handles datetimes);
 - times are timezone-aware (django.utils.timezone.now(), not the deprecated datetime.utcnow());
 - the search view never passes request data to find() unchecked (see search_unsafe).
 """

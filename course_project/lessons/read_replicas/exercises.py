@@ -1,16 +1,23 @@
 """Notebook 05's exercises (reference answers: solutions.py).
 
-The checks make the answer's world change under it: aliases the learner has never seen, pointing
-at the real primary and the real standby, and a replica whose replay the checker pauses while it
-writes, so that the lag has a value only the servers know.
+The checks make the answer's world change under it: aliases with names that say nothing, pointing
+at the real primary, pgBouncer (in front of the primary), the real standby, and the standby again
+through a relay on a port of its own; and a replica whose replay the checker pauses and resumes while
+the answer waits, after a last write in another table than the one the lesson polls.
 """
+import random
+import socket
+import threading
+import time
 import uuid
 from contextlib import contextmanager
+from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.db import connections
 from django.db.utils import load_backend
 
-from course_project.lessons.read_replicas.lag import in_recovery, pause_replay, resume_replay
+from course_project.lessons.read_replicas.lag import pause_replay, resume_replay, seconds_until_visible
 from course_project.lessons.read_replicas.models import Order
 from course_project.runtime.checker import Exercises
 from course_project.services.config import servers
@@ -19,65 +26,156 @@ exercises = Exercises("05_read_replicas")
 
 
 @contextmanager
-def _aliases_to_the_real_servers():
-    """Two aliases made up for the check: one to the standby, one to the primary."""
-    made = {f"standby_{uuid.uuid4().hex[:6]}": servers()["replica"],
-            f"primary_{uuid.uuid4().hex[:6]}": servers()["postgres"]}
-    for alias, server in made.items():
-        settings_dict = {**connections.settings["default"], "HOST": server.host, "PORT": str(server.port),
-                         "NAME": server.database}
-        connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+def _relay(host: str, port: int):
+    """A plain TCP relay on a port of its own in front of host:port: a second door to the same server."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve():
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            upstream = socket.create_connection((host, port))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pump, args=(source, sink), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
     try:
-        yield list(made)
+        yield listener.getsockname()[1]
     finally:
-        for alias in made:
-            connections[alias].close()
-            del connections[alias]
+        stop.set()
+        listener.close()
 
 
-@exercises.add("in_recovery_map", "in_recovery_map(aliases): {alias: is that server in recovery?}, asked from the servers")
-def _(answer):
-    with _aliases_to_the_real_servers() as made:
-        aliases = [*made, "default", "replica"]
-        got = answer(aliases)
-        assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
-        for alias in aliases:
-            truth = in_recovery(alias)
-            assert got.get(alias) is truth, (f"{alias!r} (a new alias the checker made) is on a server whose "
-                                             f"pg_is_in_recovery() is {truth}, not {got.get(alias)!r}: ask each server"
-                                             if alias in made else f"{alias!r}: the server says {truth}")
+@contextmanager
+def _neutral_aliases():
+    """Aliases made up for the check, named db_<random>: the primary, pgBouncer (in front of the primary),
+    the standby, and the standby again through a relay on another port. {role: alias}"""
+    replica = servers()["replica"]
+    with _relay(replica.host, replica.port) as relay_port:
+        targets = [("primary", "postgres", "default", None), ("pgbouncer", "pgbouncer", "bouncer", None),
+                   ("standby", "replica", "replica", None), ("relayed standby", "replica", "replica", relay_port)]
+        random.shuffle(targets)
+        made = {}
+        for role, server_name, like, port in targets:
+            alias, server = f"db_{uuid.uuid4().hex[:6]}", servers()[server_name]
+            settings_dict = {**connections.settings[like], "HOST": server.host, "PORT": str(port or server.port),
+                             "NAME": server.database}
+            connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+            made[role] = alias
+        try:
+            yield made
+        finally:
+            for alias in made.values():
+                connections[alias].close()
+                del connections[alias]
 
 
-def _lag_now() -> int:
-    """The checker's own measurement (the same formula as the reference)."""
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication")
-        return int(cursor.fetchone()[0])
+def _scalar(alias: str, sql: str, params=()):
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
-def _steady_reading(answer) -> tuple:
-    """Call the answer between two measurements that agree (nothing moved meanwhile)."""
-    for _ in range(20):
-        before, got, after = _lag_now(), answer(), _lag_now()
-        if before == after:
-            return before, got
-    raise AssertionError("the lag kept moving while the checker measured it: run the check again")
-
-
-@exercises.add("lag_bytes", "lag_bytes(): WAL bytes the replica has not replayed, from pg_stat_replication")
+@exercises.add("bytes_not_replayed",
+               "bytes_not_replayed(aliases): {alias: bytes of WAL the primary has written that the server behind "
+               "the alias has not replayed yet (0 for a primary)}, asked from the servers",
+               hint="Neither an alias's name nor its port tells you what is behind it (pgBouncer and a relay have "
+                    "ports of their own). Take the primary's pg_current_wal_lsn() once; then ask each alias's server "
+                    "pg_is_in_recovery(), and a standby its pg_last_wal_replay_lsn(); pg_wal_lsn_diff(a, b) is a - b "
+                    "in bytes.")
 def _(answer):
     tag = uuid.uuid4().hex[:6]
     pause_replay()
     try:
-        readings = []
-        for n in range(2):
-            Order.objects.using("default").bulk_create([Order(number=f"Q{tag}{n}{i:02}") for i in range(20)])
-            truth, got = _steady_reading(answer)
-            assert isinstance(got, int) and not isinstance(got, bool), f"return an int, not {type(got).__name__}"
-            assert got == truth, (f"with replay paused, {truth} bytes of WAL are received but not replayed; your "
-                                  f"function said {got}: measure from pg_current_wal_lsn() to replay_lsn")
-            readings.append(truth)
-        assert readings[1] > readings[0] > 0, "the lag should have grown while replay was paused"
+        with _neutral_aliases() as made:
+            Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5)])
+            replayed = _scalar(made["standby"], "SELECT pg_last_wal_replay_lsn()::text")
+            low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
+            got = answer(list(made.values()))
+            high = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)",
+                               [replayed]))
+            assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
+            for role, alias in made.items():
+                port, value = connections[alias].settings_dict["PORT"], got.get(alias)
+                standby = role.endswith("standby")
+                assert alias in got, (f"{alias!r} (an alias the checker made, port {port}) is not in your dict: "
+                                      "ask the server behind each alias you are given")
+                assert isinstance(value, (int, Decimal)) and not isinstance(value, bool), (
+                    f"{alias!r} (port {port}): give a number of bytes, not {value!r}")
+                if standby:
+                    assert low <= value <= high, (
+                        f"{alias!r} (an alias the checker made, port {port}) is on a standby {low} bytes behind "
+                        f"the primary (replay is paused), not {value}: ask each server")
+                else:
+                    assert value == 0, (f"{alias!r} (an alias the checker made, port {port}) is on a primary, "
+                                        f"which is 0 bytes behind itself, not {value}: ask each server")
     finally:
         resume_replay()
-        Order.objects.using("default").filter(number__startswith=f"Q{tag}").delete()
+        Order.objects.using("default").filter(number__startswith=f"N{tag}").delete()
+
+
+def _committed_on_primary(tag: str) -> str:
+    """A row in another table than Order (auth's Group): a wait that watches Order misses it."""
+    name = f"replayed-{tag}"
+    Group.objects.using("default").create(name=name)
+    return name
+
+
+def _on_replica(name: str) -> bool:
+    return Group.objects.using("replica").filter(name=name).exists()
+
+
+@exercises.add("wait_until_replayed",
+               "wait_until_replayed(timeout=5.0): return once the replica has replayed all the primary had "
+               "written when called; raise TimeoutError after timeout seconds",
+               hint="Take the primary's position first: SELECT pg_current_wal_lsn() on 'default'. Then poll the "
+                    "replica with SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, passing that position as a "
+                    "parameter, until it is true or the time is up.")
+def _(answer):
+    tag = uuid.uuid4().hex[:6]
+    try:
+        Order.objects.using("default").create(number=f"W{tag}")
+        seconds_until_visible(Order, f"W{tag}")  # the newest Order is on the replica before the pause
+        pause_replay()
+        try:
+            name = _committed_on_primary(tag + "a")
+            start = time.monotonic()
+            try:
+                answer(timeout=0.5)
+            except TimeoutError:
+                waited = time.monotonic() - start
+                assert waited >= 0.4, f"TimeoutError after {waited:.2f} s, before the 0.5 s were up"
+            else:
+                raise AssertionError("it returned while replay was paused and the replica still lacked the last "
+                                     "write (a row in auth_group, not an Order; and received is not replayed): "
+                                     "compare pg_last_wal_replay_lsn() with the primary's pg_current_wal_lsn()")
+            name = _committed_on_primary(tag + "b")
+            threading.Timer(0.6, resume_replay).start()
+            start = time.monotonic()
+            answer(timeout=10)
+            waited = time.monotonic() - start
+        finally:
+            time.sleep(0.7)  # the timer has resumed replay by now, whatever the answer did
+            resume_replay()
+        assert waited >= 0.5, f"it returned after {waited:.2f} s, before replay was resumed (0.6 s)"
+        assert _on_replica(name), "it returned, but the row written before the call is not on the replica yet"
+    finally:
+        Order.objects.using("default").filter(number=f"W{tag}").delete()
+        Group.objects.using("default").filter(name__startswith=f"replayed-{tag}").delete()

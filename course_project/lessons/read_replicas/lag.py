@@ -25,6 +25,19 @@ def replication_status() -> dict:
             "replay_lag_s": None if replay_lag is None else float(replay_lag), "bytes_behind": int(bytes_behind)}
 
 
+def wal_positions() -> dict:
+    """Positions in the write-ahead log: written on the primary, received and replayed on the replica."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        written = cursor.fetchone()[0]
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), "
+                       "pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [written])
+        received, replayed, behind = cursor.fetchone()
+    return {"written on the primary": written, "received by the replica": received,
+            "replayed by the replica": replayed, "bytes not replayed": int(behind)}
+
+
 def seconds_until_visible(model, number: str, timeout: float = 5.0) -> float:
     """Poll the replica until the row written on the primary shows up; seconds it took."""
     start = time.perf_counter()
@@ -38,10 +51,17 @@ def _superuser_on_replica():
     return postgres_connection(server="replica")
 
 
-def pause_replay():
-    """Stop applying WAL on the replica (it keeps receiving it): reads there freeze in time."""
+def pause_replay(timeout: float = 5.0):
+    """Stop applying WAL on the replica (it keeps receiving it): reads there freeze in time.
+
+    pg_wal_replay_pause() only asks; the standby pauses at its next check. Return once it says so."""
     with _superuser_on_replica() as conn:
         conn.execute("SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + timeout
+        while conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()[0] != "paused":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the replica did not pause replay within {timeout} s")
+            time.sleep(0.005)
 
 
 def resume_replay():

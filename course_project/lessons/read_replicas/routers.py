@@ -3,7 +3,9 @@
 - Writes go to the primary (`default`); reads go to the streaming replica (`replica`).
 - After a write, the rest of the request reads from the primary too ("read your writes"):
   a replica may lag behind, and a user who just saved something expects to see it.
-  ReadYourWritesMiddleware (or `request_scope()`) limits that pin to one request.
+  ReadYourWritesMiddleware starts each request unpinned, and after a request that wrote it sets a
+  short-lived cookie, so that the same browser's next requests (the page a form redirects to)
+  read from the primary for PIN_SECONDS too (the approach of django-multidb-router).
 - If the replica does not answer, reads fall back to the primary. Its health is checked at
   most every HEALTH_TTL seconds, so a dead replica costs one refused connection, not one per query.
 """
@@ -21,7 +23,12 @@ REPLICA_SERVER = "replica"  # the server behind the alias (course_project/servic
 APP_LABELS = {"replicas"}
 HEALTH_TTL = 2.0
 
-_pinned = ContextVar("pinned_to_primary", default=False)
+PIN_COOKIE = "pin_primary"
+PIN_SECONDS = 5  # must outlast the replica's worst lag: measure it
+
+# Why reads go to the primary right now: None (they don't), "write" or "cookie". A ContextVar is
+# per thread and per asyncio task, so two requests served at once never share a pin.
+_pinned = ContextVar("pinned_to_primary", default=None)
 _health = {"checked_at": float("-inf"), "ok": True}
 
 
@@ -38,20 +45,22 @@ def replica_available(force: bool = False) -> bool:
 
 
 def is_pinned() -> bool:
-    return _pinned.get()
+    return _pinned.get() is not None
 
 
 @contextmanager
-def request_scope():
-    """One request's lifetime: starts unpinned, and forgets the pin afterwards."""
-    token = _pinned.set(False)
+def request_scope(pinned_by: str | None = None):
+    """One request's lifetime: starts unpinned (or pinned, by a cookie), and forgets the pin afterwards."""
+    token = _pinned.set(pinned_by)
     try:
         yield
     finally:
         _pinned.reset(token)
 
 
-class ReadYourWritesMiddleware:
+class RequestPinMiddleware:
+    """Each request starts unpinned; a write pins the rest of that request only."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -60,23 +69,35 @@ class ReadYourWritesMiddleware:
             return self.get_response(request)
 
 
+class ReadYourWritesMiddleware(RequestPinMiddleware):
+    """Like RequestPinMiddleware, and a request that wrote pins this browser's next PIN_SECONDS too."""
+
+    def __call__(self, request):
+        with request_scope("cookie" if PIN_COOKIE in request.COOKIES else None):
+            response = self.get_response(request)
+            wrote = _pinned.get() == "write"
+        if wrote:  # this browser's next requests read from the primary too, for a few seconds
+            response.set_cookie(PIN_COOKIE, "1", max_age=PIN_SECONDS, httponly=True, samesite="Lax")
+        return response
+
+
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
         if model._meta.app_label not in APP_LABELS:
             return None
-        if _pinned.get() or not replica_available():
+        if is_pinned() or not replica_available():
             return PRIMARY
         return REPLICA
 
     def db_for_write(self, model, **hints):
         if model._meta.app_label not in APP_LABELS:
             return None
-        _pinned.set(True)
+        _pinned.set("write")
         return PRIMARY
 
     def allow_relation(self, obj1, obj2, **hints):
-        if {obj1._state.db, obj2._state.db} <= {PRIMARY, REPLICA}:
-            return True  # the same data, wherever it was read
+        if {obj1._meta.app_label, obj2._meta.app_label} <= APP_LABELS:
+            return {obj1._state.db, obj2._state.db} <= {PRIMARY, REPLICA}  # the same data, wherever read
         return None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):

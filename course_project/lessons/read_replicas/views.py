@@ -1,5 +1,6 @@
-"""Two tiny JSON views that say which database answered them."""
+"""Two tiny views that say which database answered them: a form's POST, and the page it redirects to."""
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,6 @@ def order_detail(request, number):
 @csrf_exempt
 @require_POST
 def order_create(request):
+    """Save, then redirect to the order's page (Post/Redirect/Get, as every form view does)."""
     order = Order.objects.create(number=request.POST["number"])
-    again = Order.objects.filter(pk=order.pk)
-    return JsonResponse({"created": order.number, "read_back_from": again.db, "found": again.exists()})
+    return redirect("replicas:order_detail", number=order.number)
