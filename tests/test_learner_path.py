@@ -1,0 +1,55 @@
+"""What a learner meets in every notebook: objectives and its time first, key points last, a hint and the
+solution for every exercise, no maintainer talk, a bounded length."""
+import importlib
+import json
+import re
+
+import pytest
+
+from course_project.env import PROJECT_ROOT
+from course_project.lessons import LESSONS
+
+MAX_CELLS = 60
+MAINTAINER_TALK = re.compile(r"(?i)\bnbval\b|sanitiz|the course's (CI|test suite|tests)|\bCI (runs|machine)")
+
+
+def cells(lesson):
+    return json.loads((PROJECT_ROOT / "notebooks" / lesson.notebook).read_text())["cells"]
+
+
+def markdown(lesson):
+    return ["".join(cell["source"]) for cell in cells(lesson) if cell["cell_type"] == "markdown"]
+
+
+def lesson_exercises(lesson):
+    return importlib.import_module(f"{lesson.app}.exercises").exercises
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.number)
+def test_opens_with_objectives_and_the_course_maps_time(lesson):
+    first = markdown(lesson)[0]
+    assert "By the end of this notebook you will be able to" in first, "the first cell states the objectives"
+    assert lesson.time_range in first, f"the first cell gives the course map's time, {lesson.time_range}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.number)
+def test_ends_with_key_points_then_exercises_and_stays_short(lesson):
+    assert any("key points" in text.lower() for text in markdown(lesson)[-5:]), "key points near the end"
+    assert len(cells(lesson)) <= MAX_CELLS
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.number)
+def test_prose_talks_to_the_learner(lesson):
+    for text in markdown(lesson):
+        assert not MAINTAINER_TALK.search(text), f"maintainer talk: {MAINTAINER_TALK.search(text)[0]!r}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.number)
+def test_every_exercise_has_a_hint_and_a_solution_the_notebook_points_to(lesson):
+    exercises = lesson_exercises(lesson)
+    for name in exercises.names:
+        assert exercises.hints[name].strip(), f"{name}: no hint"
+        assert exercises.solution_source(name).strip(), f"{name}: no solution"
+    if exercises.names:
+        text = "\n".join(markdown(lesson))
+        assert "exercises.hint(" in text and "exercises.solution(" in text, "the notebook says how to ask for them"
