@@ -72,6 +72,8 @@ LESSONS = [
     Lesson("15", "testing_multiple_databases",
            "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
            ("postgres", "replica", "mongodb"), (50, 65)),
+    Lesson("17", "django6", "Django 6.0 and 6.1: what changes for your databases (a kernel of its own, Python 3.12+)",
+           ("postgres", "mariadb", "mongodb"), (40, 55)),
 ]
 
 
