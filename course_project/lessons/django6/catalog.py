@@ -6,6 +6,7 @@ database, so every run starts from the same empty state.
 from django.apps.registry import Apps
 from django.db import connections, models
 from django.db.models import F
+from django_mongodb_backend.fields import ObjectIdAutoField
 
 registry = Apps(["course_project.lessons.django6"])
 
@@ -57,6 +58,31 @@ class LineItem(LessonModel):
 
 
 MODELS = [Author, Book, Folder, Note, DbFolder, DbNote, LineItem]  # parents before children
+
+
+class MongoAuthor(LessonModel):
+    """The same models on MongoDB, whose documents are keyed by an ObjectId `_id`."""
+
+    id = ObjectIdAutoField(primary_key=True)
+    name = models.CharField(max_length=40)
+
+
+class MongoBook(LessonModel):
+    id = ObjectIdAutoField(primary_key=True)
+    title = models.CharField(max_length=60)
+    pages = models.IntegerField(default=100)
+    author = models.ForeignKey(MongoAuthor, on_delete=models.CASCADE, related_name="books")
+
+
+class MongoLineItem(LessonModel):
+    id = ObjectIdAutoField(primary_key=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    quantity = models.IntegerField()
+    total = models.GeneratedField(expression=F("price") * F("quantity"), db_persist=True,
+                                  output_field=models.DecimalField(max_digits=10, decimal_places=2))
+
+
+MONGO_MODELS = [MongoAuthor, MongoBook, MongoLineItem]
 
 
 def fresh_tables(alias: str, chosen=MODELS) -> list:
