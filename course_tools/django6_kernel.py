@@ -58,10 +58,10 @@ def unavailable() -> str:
     python = base_python()
     if python is None:
         found = ".".join(map(str, sys.version_info[:2]))
-        return (f"notebook 17 needs Django 6.1, which needs Python 3.12+, and this machine has only Python {found}: "
-                f"install python3.12 or newer, then `./course setup` builds its kernel (.venv-django6)")
+        return (f"notebook 17 is skipped: Django 6.1 needs Python 3.12+, and this machine has only Python {found} "
+                f"(with python3.12 or newer installed, `./course setup` builds its kernel, .venv-django6)")
     if not (STAMP.exists() and STAMP.read_text().strip() == _stamp(python) and kernel_spec().exists()):
-        return "notebook 17's kernel (.venv-django6, Django 6.1) is not built: `./course setup` builds it, or says why not"
+        return "notebook 17 is skipped: its kernel (.venv-django6, Django 6.1) is not built; `./course setup` builds it"
     return ""
 
 
@@ -69,7 +69,7 @@ def build(say) -> bool:
     """Build .venv-django6 and register its kernel; quick when current. A failure is reported, never fatal."""
     python = base_python()
     if python is None:
-        say(f"skipped: {unavailable()}")
+        say(unavailable())
         return False
     if not unavailable():
         return True

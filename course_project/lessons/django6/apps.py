@@ -7,9 +7,11 @@ class Django6Config(AppConfig):
 
     Its models (catalog.py) use what only Django 6.1 has (DB_CASCADE), so they live in a model registry of
     their own, never in the project's, and the course environment (Django 5.2) loads this app unharmed. They
-    have no migrations: the notebook creates their tables fresh on each database it compares. `database =
-    None` lets the ORM follow each instance's own database (course_project/routers.py), and migrate nothing."""
+    have no migrations: the notebook creates their tables fresh on every database it compares, listed in
+    extra_databases (so the system checks judge each model there). `database = None`: the ORM follows each
+    instance's own database (course_project/routers.py)."""
 
     name = "course_project.lessons.django6"
     label = "django6"
     database = None
+    extra_databases = ("default", "legacy", "sqlite", "mongodb")

@@ -3,7 +3,8 @@
     outcome("CheckConstraint(check=Q(price__gte=0), name='price_ok')")   # in this process
     outcome_on_django52("...")                                           # in .venv's Python, a subprocess
 
-Each prints the warnings the snippet raised, then what it did: "works", or the error's first line.
+Each returns the warnings the snippet raised, then what it did: "works" (or the value it assigned to
+`result`), or the error's first line.
 """
 import subprocess
 import warnings
@@ -18,9 +19,10 @@ PRELUDE = ("from django.contrib.auth.models import Group\n"
 def outcome(snippet: str) -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        namespace = {}
         try:
-            exec(PRELUDE + snippet, {})
-            result = "works"
+            exec(PRELUDE + snippet, namespace)
+            result = str(namespace.get("result", "works"))
         except Exception as error:
             result = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     return "\n".join([f"{w.category.__name__}: {w.message}" for w in caught] + [result])
