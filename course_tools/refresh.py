@@ -62,11 +62,12 @@ def add_arguments(parser):
 def run(args) -> int:
     from course_tools.course_map import record_run_time, update_readme
     from course_tools.install import ready
-    from course_tools.nbval_kernels import KERNELS
 
     chosen = find(args.notebooks)
     ready()
     import nbformat  # installed by ready() on a fresh checkout
+
+    from course_tools.nbval_kernels import KERNELS
 
     for path in chosen:
         unavailable = KERNELS.get(kernel_name(nbformat.read(path, as_version=4)), str)()
