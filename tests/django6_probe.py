@@ -8,6 +8,7 @@ stdin: {"answers": [[exercise, source], ...]}, exercise answers to judge with th
 """
 import json
 import sys
+from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -17,7 +18,6 @@ from course_project.runtime.bootstrap import django_setup  # noqa: E402
 django_setup()
 
 import django  # noqa: E402
-import django_mongodb_backend  # noqa: E402,F401
 from django.core.exceptions import FieldFetchBlocked  # noqa: E402
 from django.db import NotSupportedError, connections, models  # noqa: E402
 from django.db.models import FETCH_PEERS, FETCH_RAISE, AnyValue, Count, StringAgg, Value  # noqa: E402
@@ -73,20 +73,27 @@ def fetching(alias, author_model, book_model):
     return facts
 
 
+HEARD = []  # the senders of every delete signal, in order
+
+
+def hear(sender, **kwargs):
+    HEARD.append(sender.__name__)
+
+
+for signal in (pre_delete, post_delete):
+    for model in (Folder, Note, DbFolder, DbNote):
+        signal.connect(hear, sender=model)
+
+
 def deleting(alias):
-    heard = []
-    handler = lambda sender, **kwargs: heard.append(sender.__name__)  # noqa: E731
-    for signal in (pre_delete, post_delete):
-        for model in (Folder, Note, DbFolder, DbNote):
-            signal.connect(handler, sender=model, weak=False, dispatch_uid=f"probe-{model.__name__}-{id(signal)}")
     facts = {}
     for folder_model, note_model in ((Folder, Note), (DbFolder, DbNote)):
         folder = folder_model.objects.using(alias).create(name="f")
         note_model.objects.using(alias).bulk_create([note_model(text=str(i), folder=folder) for i in range(4)])
-        heard.clear()
+        HEARD.clear()
         (count, _), sent = queries(alias, folder.delete)
-        facts[note_model.__name__] = {"count": count, "queries": sent, "signals": sorted(set(heard)),
-                                      "signal_calls": len(heard),
+        facts[note_model.__name__] = {"count": count, "queries": sent, "signals": sorted(set(HEARD)),
+                                      "signal_calls": len(HEARD),
                                       "left": note_model.objects.using(alias).count()}
     return facts
 
@@ -101,7 +108,7 @@ def generated(alias, model=LineItem):
 
 def main(answers):
     facts = {"django": django.get_version(), "python": list(sys.version_info[:2]),
-             "mongodb_backend": __import__("importlib.metadata").metadata.version("django-mongodb-backend")}
+             "mongodb_backend": metadata.version("django-mongodb-backend")}
     for alias in SQL:
         fresh_tables(alias)
         seed(alias, catalog.Author, catalog.Book)

@@ -142,7 +142,7 @@ def test_generated_field_is_current_after_save(facts, alias, sent):
 
 @needs_kernel
 def test_mongodb_refuses_db_rules_and_generated_fields_in_its_checks_and_never_computes_them(facts):
-    assert facts["mongodb"]["checks"] == ["fields.E221", "fields.E324"]
+    assert facts["mongodb"]["checks"] == ["fields.E220", "fields.E222", "fields.E324", "mongodb.fields.auto.E001"]
     assert facts["mongodb"]["generated"]["total"] == "None"
     assert facts["mongodb"]["minimum"] == [7, 0]
 

@@ -18,9 +18,11 @@ def _where(obj) -> str:
     obj = inspect.unwrap(obj)  # a decorated view: the file of the view, not of the decorator
     path = Path(inspect.getsourcefile(obj)).resolve()
     try:
-        return str(path.relative_to(PROJECT_ROOT))
-    except ValueError:  # a library's code: name the module, never a machine path
-        return inspect.getmodule(obj).__name__
+        if "site-packages" not in path.parts:  # a library installed in one of the project's venvs
+            return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        pass
+    return inspect.getmodule(obj).__name__  # a library's code: name the module, never a machine path
 
 
 def source(obj) -> str:
