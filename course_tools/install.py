@@ -13,6 +13,8 @@
 - .venv-djongo: the legacy djongo route of notebook 08 (Django 3.1; on Python 3.12+ with setuptools
   for distutils, on 3.13 with legacy-cgi for cgi). Its failure never stops the set-up: notebook 08
   then says that route cannot run here.
+- .venv-django6: notebook 17's kernel, Django 6.1 on Python 3.12+ (course_tools/django6_kernel.py). Where
+  no such Python exists, one line says so and notebook 17 is skipped.
 """
 import hashlib
 import os
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course_project.env import ENV_FILE, PROJECT_ROOT, ensure_env_file, load
+from course_tools import django6_kernel
 
 LOCK = PROJECT_ROOT / "requirements-lab.lock"
 DJONGO_REQUIREMENTS = PROJECT_ROOT / "requirements-djongo.txt"
@@ -205,6 +208,7 @@ def setup(test: bool = False):
     system_packages(native, test, build=not _venv_current())
     python_packages()
     djongo_env()
+    django6_kernel.build(say)
 
 
 def ready(test: bool = False):

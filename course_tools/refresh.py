@@ -4,7 +4,8 @@
     ./course refresh 01 notebooks/02_postgresql.ipynb
 
 Outputs come from a real run against the live servers. Only cell tags are kept in the
-cell metadata, so diffs show content, not timestamps.
+cell metadata, so diffs show content, not timestamps. A notebook runs on the kernel its metadata names
+when that is one of the course's own (17 on "django6"); where that kernel cannot exist, it is skipped.
 """
 import time
 from pathlib import Path
@@ -28,6 +29,13 @@ def find(selectors) -> list:
     return chosen
 
 
+def kernel_name(nb) -> str:
+    from course_tools.nbval_kernels import KERNELS
+
+    name = nb.metadata.get("kernelspec", {}).get("name")
+    return name if name in KERNELS else "python3"
+
+
 def refresh(path: Path, timeout: int = 600) -> float:
     import nbformat
     from nbclient import NotebookClient
@@ -39,7 +47,7 @@ def refresh(path: Path, timeout: int = 600) -> float:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     start = time.monotonic()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    NotebookClient(nb, timeout=timeout, kernel_name=kernel_name(nb), record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -57,7 +65,15 @@ def run(args) -> int:
 
     chosen = find(args.notebooks)
     ready()
+    import nbformat  # installed by ready() on a fresh checkout
+
+    from course_tools.nbval_kernels import KERNELS
+
     for path in chosen:
+        unavailable = KERNELS.get(kernel_name(nbformat.read(path, as_version=4)), str)()
+        if unavailable:
+            print(f"{path.name}: skipped: {unavailable}")
+            continue
         print(f"{path.name}: ", end="", flush=True)
         seconds = refresh(path)
         record_run_time(path.name, seconds)

@@ -1,0 +1,99 @@
+"""Notebook 17's own kernel: .venv-django6 (Django 6.1, Python 3.12+), registered as the Jupyter kernel "django6".
+
+The course environment stays on Django 5.2 LTS; this second environment boots the same course project
+under Django 6.1. `./course setup` builds it with uv from requirements-django6.txt, on the first Python
+3.12+ it finds (never a downloaded one), and installs the kernel's spec into .venv, where the course's
+JupyterLab and nbval look for kernels. Where no Python 3.12+ exists (Debian 12 has only 3.11), set-up says
+so in one line, and the notebook and its tests are reported as skipped with the same reason.
+"""
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from course_project.env import PROJECT_ROOT
+
+NAME = "django6"
+DISPLAY_NAME = "Python (Django 6.1)"
+NOTEBOOK = "17_django6.ipynb"
+REQUIREMENTS = PROJECT_ROOT / "requirements-django6.txt"
+VENV = PROJECT_ROOT / ".venv-django6"
+PYTHON = VENV / "bin" / "python"
+STAMP = VENV / ".course-requirements"
+MINIMUM = (3, 12)
+
+
+def _version(python: str) -> tuple | None:
+    try:
+        out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=20).stdout.split()
+    except OSError:
+        return None
+    return tuple(int(part) for part in out) if len(out) == 2 else None
+
+
+def base_python() -> str | None:
+    """The first Python 3.12+ here: the course's own interpreter if new enough, else python3.14 ... 3.12."""
+    own = getattr(sys, "_base_executable", sys.executable)
+    if sys.version_info[:2] >= MINIMUM:
+        return own
+    for name in ("python3.14", "python3.13", "python3.12"):
+        found = shutil.which(name)
+        if found and (_version(found) or (0,)) >= MINIMUM:
+            return found
+    return None
+
+
+def kernel_spec() -> Path:
+    return Path(sys.prefix) / "share" / "jupyter" / "kernels" / NAME / "kernel.json"
+
+
+def _stamp(python: str) -> str:
+    return hashlib.sha256(REQUIREMENTS.read_bytes() + repr(_version(python)).encode()).hexdigest()[:16]
+
+
+def unavailable() -> str:
+    """Why notebook 17's kernel cannot run here, in one line; "" when it can."""
+    python = base_python()
+    if python is None:
+        found = ".".join(map(str, sys.version_info[:2]))
+        return (f"notebook 17 is skipped: Django 6.1 needs Python 3.12+, and this machine has only Python {found} "
+                f"(with python3.12 or newer installed, `./course setup` builds its kernel, .venv-django6)")
+    if not (STAMP.exists() and STAMP.read_text().strip() == _stamp(python) and kernel_spec().exists()):
+        return "notebook 17 is skipped: its kernel (.venv-django6, Django 6.1) is not built; `./course setup` builds it"
+    return ""
+
+
+def build(say) -> bool:
+    """Build .venv-django6 and register its kernel; quick when current. A failure is reported, never fatal."""
+    python = base_python()
+    if python is None:
+        say(unavailable())
+        return False
+    if not unavailable():
+        return True
+    say(f"creating .venv-django6 (Django 6.1 on Python {'.'.join(map(str, _version(python)))}) for notebook 17")
+    uv = Path(sys.executable).with_name("uv")
+    if uv.exists():  # no ensurepip needed, and never a downloaded Python
+        steps = [[str(uv), "venv", "--quiet", "--clear", "--no-python-downloads", "--python", python, str(VENV)],
+                 [str(uv), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(PYTHON),
+                  "-r", str(REQUIREMENTS)]]
+    else:
+        steps = [[python, "-m", "venv", "--clear", str(VENV)],
+                 [str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REQUIREMENTS)]]
+    steps.append([str(PYTHON), "-m", "ipykernel", "install", "--prefix", sys.prefix, "--name", NAME,
+                  "--display-name", DISPLAY_NAME])
+    for cmd in steps:
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            say("warning: .venv-django6 could not be built; notebook 17 will be skipped. " + " | ".join(tail))
+            return False
+    STAMP.write_text(_stamp(python) + "\n")
+    return True
+
+
+def run_python(*args, **kwargs) -> subprocess.CompletedProcess:
+    """Run the kernel's Python (Django 6.1) in the project folder, with this process's environment."""
+    return subprocess.run([str(PYTHON), *args], cwd=PROJECT_ROOT, capture_output=True, text=True, **kwargs)
