@@ -196,6 +196,8 @@ def djongo_env():
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            # No half-made environment: notebook 08 takes a missing .venv-djongo as "could not be built".
+            shutil.rmtree(DJONGO_VENV, ignore_errors=True)
             say("warning: .venv-djongo could not be built; notebook 08's djongo section will say so. "
                 + " | ".join(tail))
             return
