@@ -10,6 +10,8 @@
   left the lock are removed. A stamp of the lock and the Python version makes this instant when
   nothing changed.
 - .env: created from .env.example, with a fresh random secret for every `change-me`.
+- .venv-mongodb: only on Python 3.14, which SecantusDB (the native MongoDB) has no wheel for: it runs
+  from an environment of its own on Python 3.13 (or 3.12, 3.11), and the set-up says so in one line.
 - .venv-djongo: the legacy djongo route of notebook 08 (Django 3.1; on Python 3.12+ with setuptools
   for distutils, on 3.13 with legacy-cgi for cgi). Its failure never stops the set-up: notebook 08
   then says that route cannot run here.
@@ -79,13 +81,25 @@ def native_needs() -> list:
         pg_ok = bool(bin_dir())
     except Exception:  # too old: apt installs the distribution's current one
         pg_ok = False
-    return [Need(f"PostgreSQL {MIN_VERSION}+ server", pg_ok, "postgresql"),
+    return [*server_python_needs(),
+            Need(f"PostgreSQL {MIN_VERSION}+ server", pg_ok, "postgresql"),
             Need("PostgreSQL contrib extensions", pg_ok and bool(list(Path("/usr/share/postgresql").glob(
                 "*/extension/pg_trgm.control"))), "postgresql-contrib"),
             Need("pgBouncer", _which("pgbouncer", "/usr/sbin"), "pgbouncer"),
             Need("MariaDB {}.{}+ server".format(*MARIADB_MIN), (installed_version() or (0, 0)) >= MARIADB_MIN,
                  "mariadb-server"),
             Need("MariaDB client tools", _which("mariadb") and _which("mariadb-admin"), "mariadb-client")]
+
+
+def server_python_needs() -> list:
+    """A Python that SecantusDB has a wheel for, when .venv's has none (course_tools/mongodb_env.py)."""
+    from course_tools import mongodb_env
+
+    if not mongodb_env.needed():
+        return []
+    return [Need(f"Python 3.13 for the native MongoDB (SecantusDB has no wheel for Python "
+                 f"{sys.version_info.major}.{sys.version_info.minor})", bool(mongodb_env.server_python()),
+                 mongodb_env.APT_PACKAGE)]
 
 
 def test_needs() -> list:
@@ -185,6 +199,8 @@ def djongo_env():
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            # No half-made environment: notebook 08 takes a missing .venv-djongo as "could not be built".
+            shutil.rmtree(DJONGO_VENV, ignore_errors=True)
             say("warning: .venv-djongo could not be built; notebook 08's djongo section will say so. "
                 + " | ".join(tail))
             return
@@ -207,6 +223,10 @@ def setup(test: bool = False):
     native = services.backend() == "native"
     system_packages(native, test, build=not _venv_current())
     python_packages()
+    if native:
+        from course_tools import mongodb_env
+
+        mongodb_env.ensure(say, SetupError)
     djongo_env()
     django6_kernel.build(say)
 

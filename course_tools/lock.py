@@ -2,7 +2,7 @@
 
     ./course lock
 
-One lock for every platform and for Python 3.11 to 3.13 (`uv pip compile --universal`);
+One lock for every platform and for Python 3.11 to 3.14 (`uv pip compile --universal`);
 tests/test_environment_files.py checks that it agrees with the pins.
 """
 import subprocess

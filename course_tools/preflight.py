@@ -11,7 +11,7 @@ import sys
 
 from course_project.env import PROJECT_ROOT
 
-PYTHONS = ((3, 11), (3, 13))
+PYTHONS = ((3, 11), (3, 14))
 
 
 def port_free(host: str, port: int) -> bool:
@@ -31,7 +31,7 @@ def checks():
 
     low, high = PYTHONS
     version = sys.version_info[:2]
-    yield low <= version <= high, f"Python {version[0]}.{version[1]}", "use Python 3.11, 3.12 or 3.13 (PYTHON=... ./course)"
+    yield low <= version <= high, f"Python {version[0]}.{version[1]}", "use Python 3.11, 3.12, 3.13 or 3.14 (PYTHON=... ./course)"
     docker = engine_answers()
     yield True, "Docker engine: " + ("answers, servers will run in compose" if docker else
                                      "not available, servers will run natively"), ""

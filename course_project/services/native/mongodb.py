@@ -8,10 +8,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from course_project.env import env
+from course_project.env import PROJECT_ROOT, env
 from course_project.services.config import HERE
 from course_project.services.native import base
 from course_project.services.probes import probe
+
+# Where SecantusDB lives when .venv's Python has no wheel of it (course_tools/mongodb_env.py).
+SERVER_VENV = PROJECT_ROOT / ".venv-mongodb"
 
 
 class MongoDB(base.NativeServer):
@@ -24,7 +27,7 @@ class MongoDB(base.NativeServer):
         self.data = self.dir / "data"
 
     def _spawn(self, *flags):
-        exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent))
+        exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent), str(SERVER_VENV / "bin"))
         pid = base.spawn([exe, "--host", self.server.host, "--port", self.server.port,
                           "--storage-path", self.data, "--sync-on-commit", *flags], self.log)
         self.pidfile.write_text(f"{pid}\n")
