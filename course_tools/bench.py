@@ -16,6 +16,8 @@ from pathlib import Path
 
 from course_project.env import PROJECT_ROOT
 
+HUB_STATE = PROJECT_ROOT / "var" / "bench" / "hub"  # the same each run: a run after an interrupted one cleans up
+
 
 def timed(fn, n: int, warmup: int = 5) -> float:
     """Median milliseconds of fn() over n runs."""
@@ -183,13 +185,12 @@ def hub_costs(n: int) -> dict:
     """N learners log in to a hub of their own at the same time: login to a ready notebook (its first
     cell, the bootstrap, done), at first login and when they come back; then memory per learner."""
     import statistics
-    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
     from course_tools.hub.session import HubProcess, LearnerSession
 
     names = [f"bench-{i}" for i in range(1, n + 1)]
-    with tempfile.TemporaryDirectory() as tmp, HubProcess(Path(tmp), names) as hub:
+    with HubProcess(HUB_STATE, names) as hub:
         people = [LearnerSession(hub.url, name, hub.password) for name in names]
 
         def login_to_ready(person) -> float:
@@ -273,6 +274,10 @@ def run(args) -> int:
 def run_hub(args) -> int:
     if os.geteuid() != 0:
         raise SystemExit("error: --hub creates an OS user per learner: run it as root")
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # killed politely: stop the hub and remove the learners
+        signal.signal(sig, lambda number, _: sys.exit(128 + number))
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "hub": hub_costs(args.hub)}
     hub = report["hub"]
     print(f"\nWorkshop hub, {hub['learners']} learners logging in at the same time")

@@ -41,6 +41,61 @@ def hub_dir() -> Path:
     return path
 
 
+def processes_of_hub(state: Path) -> list:
+    """PIDs of every process a hub with this state folder started and that still runs: `hub up`, JupyterHub,
+    its proxy and services (they all carry COURSE_HUB_DIR=state; learners' processes run as the learner)."""
+    marker = f"COURSE_HUB_DIR={state}".encode()
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(proc.name) != os.getpid() and marker in (proc / "environ").read_bytes().split(b"\0"):
+                pids.append(int(proc.name))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+def hub_running(state: Path) -> int | None:
+    """The PID of a JupyterHub still running from this state folder."""
+    from course_project.services.native.base import read_pid
+
+    return read_pid(state / "jupyterhub.pid")
+
+
+def stop_hub_processes(state: Path, grace: float = 20) -> list:
+    """Stop what an earlier hub of this folder left running (SIGTERM, then SIGKILL); returns their PIDs."""
+    import time
+
+    found = processes_of_hub(state)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in processes_of_hub(state):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + grace
+        while processes_of_hub(state) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not processes_of_hub(state):
+            break
+    return found
+
+
+def clear_leftovers(state: Path):
+    """Before a hub starts: a hub still running from this folder is in the way (one line says how to clear
+    it); what an interrupted one left (its proxy, culler, progress page, learners' servers) is stopped."""
+    from course_tools.hub import learners
+
+    running = hub_running(state)
+    if running:
+        raise SystemExit(f"error: a hub is already running from {state} (pid {running}): stop it with Ctrl-C "
+                         f"in its terminal or `kill {running}`, then start again")
+    left = stop_hub_processes(state)
+    if left:
+        print(f"==> stopped {len(left)} process(es) an interrupted hub left running", file=sys.stderr, flush=True)
+    learners.stop_all()
+
+
 def add_arguments(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     up = sub.add_parser("up", help="start the hub (in the foreground; Ctrl-C stops it and every learner)")
@@ -91,8 +146,9 @@ def up(args) -> int:
         raise SystemExit("error: the hub creates an OS user per learner and starts their servers as them: "
                          "run `./course hub up` as root (sudo).")
     proxy, learner_env = install.proxy(), install.learner_env()
-    ports_free(args.ip, args.port)
     state = hub_dir()
+    clear_leftovers(state)
+    ports_free(args.ip, args.port)
     environment = {**os.environ, "COURSE_HUB_AUTH": args.auth, "COURSE_HUB_IP": args.ip,
                    "COURSE_HUB_PORT": str(args.port), "COURSE_HUB_IDLE": str(args.idle),
                    "COURSE_HUB_DIR": str(state), "COURSE_HUB_PROXY": str(proxy),

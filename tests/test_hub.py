@@ -7,6 +7,7 @@ and files are checked to be theirs alone; a Chromium drives one learner's Jupyte
 stopped (their databases stop too), reset, and comes back. At the end every learner is removed.
 Needs root (OS users), Node.js/npm (the proxy) and, for the browser step, Debian's Chromium.
 """
+import json
 import os
 import pwd
 import shutil
@@ -15,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from course_project.env import PROJECT_ROOT
 
@@ -65,7 +67,7 @@ def test_a_taken_port_gives_one_clear_message(tmp_path):
 def hub(tmp_path_factory):
     from course_tools.hub.session import HubProcess
 
-    with HubProcess(tmp_path_factory.mktemp("hub"), NAMES) as running:
+    with HubProcess(PROJECT_ROOT / "var" / "hub-test", NAMES) as running:  # a rerun cleans up after a killed one
         yield running
 
 
@@ -216,14 +218,40 @@ def test_learners_add_creates_pam_accounts(tmp_path):
     listed = tmp_path / "learners.txt"
     listed.write_text("# name [password]\nhubtest-p s3cret-pass-1\n")
     tools = HubProcess(tmp_path / "state", ["hubtest-p"])
+    tools.env["COURSE_SLOT_FLOOR"] = "60"
     try:
         added = tools.course("hub", "learners", "add", str(listed), timeout=60)
         assert added.returncode == 0, added.stderr
+        assert json.loads((tmp_path / "state" / "learners.json").read_text())["hubtest-p"] >= 60  # the floor holds
         pamela.authenticate("hubtest-p", "s3cret-pass-1", service="login")  # what PAM log-in checks
         with pytest.raises(pamela.PAMError):
             pamela.authenticate("hubtest-p", "wrong-password", service="login")
+        # something of theirs still runs (an interruption left it): remove stops it instead of failing
+        busy = subprocess.Popen(["runuser", "-u", "hubtest-p", "--", "sleep", "600"], start_new_session=True)
     finally:
         removed = tools.course("hub", "learners", "remove", "hubtest-p", timeout=120)
     assert removed.returncode == 0, removed.stderr
+    assert busy.wait(timeout=30) is not None and "Traceback" not in removed.stderr
     with pytest.raises(KeyError):
         pwd.getpwnam("hubtest-p")
+
+
+def test_a_hub_killed_outright_is_cleaned_up_by_the_next(hub, sessions):
+    """What killing `./course bench --hub` did: the hub's own command dies, its hub, proxy, services and
+    learners' servers go on. The next hub on the same folder stops them all, then starts."""
+    import signal
+
+    from course_tools.hub import processes_of_hub
+    from course_tools.hub.learners import processes_of
+    from course_tools.hub.session import HubProcess
+
+    os.kill(hub.proc.pid, signal.SIGKILL)  # `./course hub up`: no chance to clean up
+    hub.proc.wait()
+    orphans = processes_of_hub(hub.state)
+    learners_running = {name: processes_of(name) for name in NAMES}
+    assert orphans and all(learners_running.values()), "the scene: an interrupted hub left its processes"
+    with HubProcess(hub.state, NAMES) as again:
+        assert not set(orphans) & set(processes_of_hub(hub.state)), "the earlier hub's processes still run"
+        left = [pid for pids in learners_running.values() for pid in pids if os.path.exists(f"/proc/{pid}")]
+        assert not left, f"the learners' JupyterLab and servers still run: {left}"
+        assert requests.get(f"{again.url}/hub/login", timeout=10).status_code == 200

@@ -76,7 +76,8 @@ c.Spawner.post_stop_hook = post_stop_hook
 # --- services: the idle culler, the progress page (admins only), the instructor's commands ---
 c.JupyterHub.services = [
     {"name": "idle-culler",
-     "command": [str(venv_bin / "jupyterhub-idle-culler"), f"--timeout={os.environ['COURSE_HUB_IDLE']}"]},
+     "command": [str(venv_bin / "jupyterhub-idle-culler"), f"--timeout={os.environ['COURSE_HUB_IDLE']}"],
+     "environment": {"COURSE_HUB_DIR": str(state)}},  # the mark by which a later hub finds what this one left
     {"name": "progress", "url": f"http://127.0.0.1:{progress_port}", "display": True, "oauth_no_confirm": True,
      "command": [sys.executable, "-m", "course_tools.hub.progress"], "cwd": str(PROJECT_ROOT),
      "environment": {"COURSE_HUB_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)}},

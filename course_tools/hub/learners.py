@@ -6,6 +6,7 @@ course runs as that learner (`runuser`), with a clean environment, in their chec
 import fcntl
 import grp
 import json
+import os
 import pwd
 import secrets
 import shutil
@@ -84,13 +85,18 @@ def learner(name: str, allocate: bool = False) -> Learner:
         if name not in slots:
             if not allocate:
                 raise LearnerError(f"{name} is not a learner of this hub (./course hub status lists them)")
-            # unique across learners, and clear of this checkout's own instances (./course test's)
+            # unique across learners, clear of this checkout's own instances (./course test's), and from
+            # COURSE_SLOT_FLOOR up (checkouts side by side on one machine each keep a range of their own)
             taken = set(slots.values()) | used_slots()
-            free = [s for s in range(1, MAX_SLOTS + 1) if s not in taken]
+            free = [s for s in range(slot_floor(), MAX_SLOTS + 1) if s not in taken]
             if not free:
                 raise LearnerError(f"all {MAX_SLOTS} port blocks are taken: remove learners first")
             slots[name] = free[0]
         return Learner(name, slots[name])
+
+
+def slot_floor() -> int:
+    return int(os.environ.get("COURSE_SLOT_FLOOR") or 1)
 
 
 # --- OS accounts ---
@@ -176,6 +182,44 @@ def stop_servers(name: str):
         course(person, "services", "down", check=False)
 
 
+def processes_of(name: str) -> list:
+    """PIDs of every process running as the learner's OS user."""
+    uid = pwd.getpwnam(name).pw_uid
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if proc.stat().st_uid == uid:
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def stop_processes(name: str, grace: float = 15):
+    """Whatever still runs as the learner (a JupyterLab, a kernel, a server an interruption left):
+    SIGTERM (and SIGCONT, for a suspended one), then SIGKILL after `grace` seconds."""
+    import signal
+    import time
+
+    if not is_learner_account(name):
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        pids = processes_of(name)
+        for pid in pids:
+            for each in (sig, signal.SIGCONT):
+                try:
+                    os.kill(pid, each)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + grace
+        while processes_of(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not processes_of(name):
+            return
+    raise LearnerError(f"{name}'s processes {processes_of(name)} survived SIGKILL: "
+                       f"see `ps -u {name}` and stop them by hand")
+
+
 def stop_all():
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(stop_servers, registered()))
@@ -190,6 +234,7 @@ def reset(names) -> int:
         person = learner(name)
         api.stop_server(name)
         course(person, "services", "down", check=False)
+        stop_processes(name)
         course(person, "services", "reset", "--yes")
         for cmd in (["git", "checkout", "--", "notebooks"], ["git", "clean", "-fdxq", "--", "notebooks"]):
             subprocess.run([tool("runuser"), "-u", name, "--", *cmd], cwd=person.checkout, check=True)
@@ -217,6 +262,7 @@ def remove(names) -> int:
             raise LearnerError(f"{name} is not a learner's account: nothing removed")
         api.stop_server(name)
         stop_servers(name)
+        stop_processes(name)  # userdel refuses an account that still runs anything
         api.call("DELETE", f"/users/{name}", missing_ok=True)
         _root(["userdel", "--remove", name])
         with registry() as slots:

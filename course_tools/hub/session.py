@@ -157,7 +157,8 @@ def _free(port: int) -> bool:
 
 class HubProcess:
     """`./course hub up` on a free port with a state folder of its own; on exit, its learners are
-    removed (account, home, databases) and the hub is stopped."""
+    removed (account, home, databases) and the hub is stopped. Give it the same folder each time: a run
+    that starts after an interrupted one then stops what that one left."""
 
     def __init__(self, state: Path, learners=(), auth: str = "shared"):
         from course_project.env import PROJECT_ROOT
@@ -176,9 +177,12 @@ class HubProcess:
                               capture_output=True, text=True, **kwargs)
 
     def __enter__(self):
+        from course_tools.hub import stop_hub_processes
+
         self.state.mkdir(parents=True, exist_ok=True)
-        if self.leftovers():
+        if self.leftovers():  # an interrupted run's learners: their processes stop, then they go
             self.course("hub", "learners", "remove", *self.leftovers(), timeout=300)
+        stop_hub_processes(self.state)  # ... and its hub, proxy and services, if it was killed outright
         self.log = open(self.state / "hub.log", "w")
         self.proc = subprocess.Popen([sys.executable, "-m", "course_tools", "hub", "up", "--port", str(self.port),
                                       "--auth", self.auth], cwd=self.root, env=self.env, stdout=self.log,
