@@ -1,7 +1,8 @@
 """Instructors: a workshop hub (JupyterHub) where every learner has their own servers.
 
     ./course hub up [--auth shared|pam] [--port 8000] [--ip 127.0.0.1]   # start it (Ctrl-C stops it)
-    ./course hub learners add FILE          # OS accounts with passwords, one name (and password) a line
+    ./course hub learners add FILE [--prepare]  # OS accounts with passwords, one name (and password) a line
+    ./course hub prepare NAME ... | --all   # before the room opens: account, clone, databases made and migrated
     ./course hub learners remove NAME ...   # stop their servers, delete the account and its home
     ./course hub reset NAME | --all         # stop, wipe their databases, restore their notebooks
     ./course hub status                     # learners, their port blocks, their progress
@@ -113,6 +114,12 @@ def add_arguments(parser):
     learners.add_argument("change", choices=["add", "remove"])
     learners.add_argument("items", nargs="+", metavar="FILE|NAME",
                           help="add: a file with `name [password]` a line; remove: names")
+    learners.add_argument("--prepare", action="store_true",
+                          help="add: also prepare each learner (see `hub prepare`)")
+    prepare = sub.add_parser("prepare", help="before the room opens: make learners ready (account, course copy, "
+                             "databases created and migrated) so that a first login only starts their servers")
+    prepare.add_argument("names", nargs="*", metavar="NAME")
+    prepare.add_argument("--all", action="store_true", help="every learner the hub knows")
     reset = sub.add_parser("reset", help="stop a learner, wipe their databases, restore their notebooks")
     reset.add_argument("names", nargs="*", metavar="NAME")
     reset.add_argument("--all", action="store_true", help="every learner")
@@ -185,8 +192,14 @@ def run(args) -> int:
         print(f"proxy: {install.proxy()}\nlearners' environment: {install.learner_env()}")
         return 0
     if args.action == "learners":
-        return learners.add_from_file(Path(args.items[0])) if args.change == "add" \
+        return learners.add_from_file(Path(args.items[0]), args.prepare) if args.change == "add" \
             else learners.remove(args.items)
+    if args.action == "prepare":
+        if os.geteuid() != 0:
+            raise SystemExit("error: preparing learners creates OS users: run it as root (sudo)")
+        if not args.names and not args.all:
+            raise SystemExit("error: name the learners to prepare, or --all")
+        return learners.prepare_all(learners.registered() if args.all else args.names)
     if args.action == "reset":
         if not args.names and not args.all:
             raise SystemExit("error: name the learners to reset, or --all")

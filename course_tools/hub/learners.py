@@ -164,14 +164,62 @@ def course(person: Learner, *args: str, check: bool = True) -> subprocess.Comple
     return result
 
 
-def prepare(name: str) -> Learner:
-    """Everything a learner needs before JupyterLab opens (the hub's pre_spawn_hook). Idempotent."""
+def migrations_stamp(person: Learner) -> str:
+    """What their databases were last migrated from: the course's migration files, and the identity of
+    each server's data folder (a reset makes a new one, so it is migrated again)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(person.checkout.glob("course_project/**/migrations/*.py")):
+        digest.update(str(path.relative_to(person.checkout)).encode() + b"\0" + path.read_bytes())
+    for server in ("postgres", "mariadb", "mongodb"):
+        data = person.state / "native" / server / "data"
+        digest.update(f"{server}:{data.stat().st_ino if data.exists() else '-'}".encode())
+    return digest.hexdigest()
+
+
+def migrate(person: Learner):
+    """`./course manage migrate` on their servers, only when the course's migrations (or their databases)
+    changed since their last run: a returning login skips it."""
+    stamp_file = person.state / ".migrated"
+    stamp = migrations_stamp(person)
+    if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
+        return
+    course(person, "manage", "migrate", "--verbosity", "0")
+    stamp_file.write_text(stamp + "\n")
+    shutil.chown(stamp_file, person.name, person.name)
+
+
+def prepare(name: str, keep_running: bool = True) -> Learner:
+    """Everything a learner needs before JupyterLab opens: the account, the clone, the instance with its
+    servers created, provisioned and migrated. The hub's pre_spawn_hook calls it at each login (then only
+    the servers start, when `hub prepare` did the rest ahead of time). Idempotent."""
     ensure_account(name)
     person = learner(name, allocate=True)
     ensure_checkout(person)
     course(person, "services", "up")
-    course(person, "manage", "migrate", "--verbosity", "0")
+    migrate(person)
+    if not keep_running:
+        course(person, "services", "down")
     return person
+
+
+def prepare_all(names) -> int:
+    """`./course hub prepare`: learners made ready before the room opens (two at a time), their servers
+    stopped again so that only their logins start them."""
+    from course_tools.hub.install import learner_env
+
+    learner_env()  # their shared environment, as `hub up` makes it
+
+    def one(name):
+        prepare(name, keep_running=False)
+        return name
+
+    with ThreadPoolExecutor(2) as pool:
+        for name in pool.map(one, names):
+            print(f"{name}: prepared (account, course copy, databases created and migrated; servers stopped)",
+                  flush=True)
+    return 0
 
 
 def stop_servers(name: str):
@@ -236,6 +284,7 @@ def reset(names) -> int:
         course(person, "services", "down", check=False)
         stop_processes(name)
         course(person, "services", "reset", "--yes")
+        (person.state / ".migrated").unlink(missing_ok=True)
         for cmd in (["git", "checkout", "--", "notebooks"], ["git", "clean", "-fdxq", "--", "notebooks"]):
             subprocess.run([tool("runuser"), "-u", name, "--", *cmd], cwd=person.checkout, check=True)
         shutil.rmtree(person.state / "progress", ignore_errors=True)
@@ -243,15 +292,16 @@ def reset(names) -> int:
     return 0
 
 
-def add_from_file(path: Path) -> int:
-    """Create learners' accounts from `name [password]` lines; missing passwords are made and printed."""
+def add_from_file(path: Path, then_prepare: bool = False) -> int:
+    """Create learners' accounts from `name [password]` lines; missing passwords are made and printed.
+    With then_prepare, each is also prepared (`hub prepare`) so that their first login is quick."""
     rows = [line.split() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
     for name, *given in rows:
         password = given[0] if given else secrets.token_urlsafe(9)
         ensure_account(name, password)
         learner(name, allocate=True)
         print(f"{name}\t{'(password from the file)' if given else password}")
-    return 0
+    return prepare_all([name for name, *_ in rows]) if then_prepare else 0
 
 
 def remove(names) -> int:
