@@ -14,6 +14,9 @@ from course_project.services.native import base
 from course_project.services.probes import probe
 
 
+CACHE_SIZE = "64M"  # WiredTiger's cache (SecantusDB's default is 1G): a learner's data is a few MB
+
+
 class MongoDB(base.NativeServer):
     name = "mongodb"
     log_name = "secantusd.log"
@@ -26,7 +29,8 @@ class MongoDB(base.NativeServer):
     def _spawn(self, *flags):
         exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent))
         pid = base.spawn([exe, "--host", self.server.host, "--port", self.server.port,
-                          "--storage-path", self.data, "--sync-on-commit", *flags], self.log)
+                          "--storage-path", self.data, "--sync-on-commit", "--cache-size", CACHE_SIZE, *flags],
+                         self.log)
         self.pidfile.write_text(f"{pid}\n")
         return pid
 
