@@ -1,7 +1,7 @@
 """The workshop hub, for real: JupyterHub, three learners with servers of their own, a real browser.
 
 A hub of its own (HubProcess: a free port block and a temporary state folder) logs three learners
-in through its log-in form and REST API; each learner's first login creates their OS user, clone
+in through its log-in form and REST API; one is prepared ahead (`hub prepare`), the others' first login creates their OS user, clone
 and course instance. Their notebooks run in their own kernels at the same time; their credentials
 and files are checked to be theirs alone; a Chromium drives one learner's JupyterLab; then one is
 stopped (their databases stop too), reset, and comes back. At the end every learner is removed.
@@ -19,10 +19,12 @@ import pytest
 import requests
 
 from course_project.env import PROJECT_ROOT
+from course_project.services.probes import port_open
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NAMES = ["hubtest-a", "hubtest-b", "hubtest-c"]
 NOTEBOOK = "notebooks/00_start_here.ipynb"
+PORT_KEYS = ("POSTGRES_PORT", "MARIADB_PORT", "MONGO_PORT")
 pytestmark = [
     pytest.mark.timeout(900),
     pytest.mark.skipif(os.geteuid() != 0, reason="the hub creates an OS user per learner: it needs root"),
@@ -77,6 +79,12 @@ def sessions(hub):
     from course_tools.hub.session import LearnerSession
 
     people = [LearnerSession(hub.url, name, hub.password) for name in NAMES]
+    # one learner made ready before the room opens; the others are made at first login, as before
+    prepared = hub.course("hub", "prepare", NAMES[0], timeout=600)
+    assert prepared.returncode == 0, prepared.stderr
+    assert os.path.exists(stamp(NAMES[0])), "prepare migrated their databases"
+    assert not any(port_open("127.0.0.1", int(instance_env(NAMES[0])[key])) for key in PORT_KEYS), \
+        "prepare leaves their servers stopped until they log in"
 
     def arrive(person):
         person.login()
@@ -91,6 +99,11 @@ def sessions(hub):
 
 def checkout(name):
     return pwd.getpwnam(name).pw_dir + "/course"
+
+
+def stamp(name):
+    """What their databases were last migrated from (a returning login that finds it current skips migrate)."""
+    return f"{checkout(name)}/var/instances/{name}/.migrated"
 
 
 def instance_env(name) -> dict:
@@ -186,17 +199,24 @@ def test_a_learner_works_in_jupyterlab_in_a_browser(hub, sessions):
         browser.close()
 
 
-def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
-    from course_project.services.probes import port_open
-
-    person = sessions[2]
-    ports = [int(instance_env(person.name)[key]) for key in ("POSTGRES_PORT", "MARIADB_PORT", "MONGO_PORT")]
-    assert all(port_open("127.0.0.1", port) for port in ports)
+def stop_and_wait(person, ports):
     assert person.api("DELETE", f"/users/{person.name}/server").status_code in (202, 204)  # what the culler does
     deadline = time.monotonic() + 90
     while any(port_open("127.0.0.1", port) for port in ports) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not any(port_open("127.0.0.1", port) for port in ports), "post_stop_hook left their databases running"
+
+
+def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
+    person = sessions[2]
+    ports = [int(instance_env(person.name)[key]) for key in PORT_KEYS]
+    assert all(port_open("127.0.0.1", port) for port in ports)
+    stop_and_wait(person, ports)
+    migrated = os.stat(stamp(person.name)).st_mtime_ns
+    person.start_server()  # a returning login: servers start, nothing changed, so no migrate
+    assert all(port_open("127.0.0.1", port) for port in ports)
+    assert os.stat(stamp(person.name)).st_mtime_ns == migrated
+    stop_and_wait(person, ports)
 
     notebook = f"{checkout(person.name)}/{NOTEBOOK}"
     subprocess.run(["runuser", "-u", person.name, "--", "sh", "-c", f"echo changed > {notebook}"], check=True)
@@ -204,9 +224,11 @@ def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
     assert reset.returncode == 0, reset.stderr
     assert open(notebook).read() != "changed\n"
     assert not os.path.exists(f"{checkout(person.name)}/var/instances/{person.name}/progress")
+    assert not os.path.exists(stamp(person.name)), "their databases are new: the next login migrates them"
 
     person.start_server()  # the next login: servers recreated, migrated, JupyterLab ready
     assert all(port_open("127.0.0.1", port) for port in ports)
+    assert os.path.exists(stamp(person.name))
     assert person.server_api("GET", "/status").status_code == 200
 
 
