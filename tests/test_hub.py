@@ -1,10 +1,11 @@
 """The workshop hub, for real: JupyterHub, three learners with servers of their own, a real browser.
 
-A hub of its own (HubProcess: a free port block and a temporary state folder) logs three learners
-in through its log-in form and REST API; one is prepared ahead (`hub prepare`), the others' first login creates their OS user, clone
-and course instance. Their notebooks run in their own kernels at the same time; their credentials
-and files are checked to be theirs alone; a Chromium drives one learner's JupyterLab; then one is
-stopped (their databases stop too), reset, and comes back. At the end every learner is removed.
+A hub of its own (HubProcess: a free port block, and var/hub-test, where a rerun finds what a killed run
+left) logs three learners in through its log-in form and REST API; one was prepared ahead (`hub prepare`),
+the others' first login creates their OS user, clone and course instance. Their notebooks run in their own
+kernels at the same time; their credentials and files are checked to be theirs alone; a Chromium drives one
+learner's JupyterLab; then one is stopped (their databases stop too), comes back without migrating, is reset,
+and comes back again. Finally the hub is killed outright and the next one cleans up after it.
 Needs root (OS users), Node.js/npm (the proxy) and, for the browser step, Debian's Chromium.
 """
 import json

@@ -190,15 +190,26 @@ def migrate(person: Learner):
     shutil.chown(stamp_file, person.name, person.name)
 
 
-def prepare(name: str, keep_running: bool = True) -> Learner:
-    """Everything a learner needs before JupyterLab opens: the account, the clone, the instance with its
-    servers created, provisioned and migrated. The hub's pre_spawn_hook calls it at each login (then only
-    the servers start, when `hub prepare` did the rest ahead of time). Idempotent."""
+def ensure_learner(name: str) -> Learner:
+    """Their account, port block and copy of the course (quick when they exist)."""
     ensure_account(name)
     person = learner(name, allocate=True)
     ensure_checkout(person)
+    return person
+
+
+def start_servers(person: Learner):
+    """Their servers up (created and provisioned the first time), then migrated if need be."""
     course(person, "services", "up")
     migrate(person)
+
+
+def prepare(name: str, keep_running: bool = True) -> Learner:
+    """Everything a learner needs before JupyterLab opens: the account, the clone, the instance with its
+    servers created, provisioned and migrated. At a login the hub's spawner does the same while JupyterLab
+    starts (then only the servers start, when `hub prepare` did the rest ahead of time). Idempotent."""
+    person = ensure_learner(name)
+    start_servers(person)
     if not keep_running:
         course(person, "services", "down")
     return person
