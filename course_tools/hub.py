@@ -8,8 +8,10 @@
     ./course hub status                     # learners, their port blocks, their progress
 
 At first login a learner gets an OS user (home 0700), a clone of this checkout in ~/course whose .venv
-is one environment shared by all learners (read-only for them; `hub install` builds it), and a course instance of their own (COURSE_INSTANCE=their
-name, a port block handed out by the hub), whose servers start and migrate before JupyterLab opens.
+is one environment shared by all learners (read-only for them; `hub install` builds it), and a course
+instance of their own (COURSE_INSTANCE=their name, a port block handed out by the hub); `hub prepare` does
+all that ahead of time. At every login their servers start while JupyterLab starts (migrated only when the
+course's migrations changed), and the hub calls them ready when both are.
 Idle learners are stopped after --idle seconds and come back on their next login.
 
 Log-in: --auth shared (the default) takes any name with the workshop password COURSE_HUB_PASSWORD;
