@@ -94,9 +94,10 @@ def clear_leftovers(state: Path):
         raise SystemExit(f"error: a hub is already running from {state} (pid {running}): stop it with Ctrl-C "
                          f"in its terminal or `kill {running}`, then start again")
     left = stop_hub_processes(state)
-    if left:
-        print(f"==> stopped {len(left)} process(es) an interrupted hub left running", file=sys.stderr, flush=True)
-    learners.stop_all()
+    if left:  # its learners' JupyterLab and servers too: their next login starts them afresh
+        learners.stop_all(everything=True)
+        print(f"==> stopped what an interrupted hub left running ({len(left)} process(es) of its own, and its "
+              f"learners')", file=sys.stderr, flush=True)
 
 
 def add_arguments(parser):

@@ -279,9 +279,15 @@ def stop_processes(name: str, grace: float = 15):
                        f"see `ps -u {name}` and stop them by hand")
 
 
-def stop_all():
+def stop_all(everything: bool = False):
+    """Every learner's database servers (and, with everything, whatever else they still run)."""
+    def stop(name):
+        stop_servers(name)
+        if everything:
+            stop_processes(name)
+
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(stop_servers, registered()))
+        list(pool.map(stop, registered()))
 
 
 # --- instructors' commands ---
