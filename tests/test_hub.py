@@ -203,8 +203,10 @@ def test_a_learner_works_in_jupyterlab_in_a_browser(hub, sessions):
 def stop_and_wait(person, ports):
     assert person.api("DELETE", f"/users/{person.name}/server").status_code in (202, 204)  # what the culler does
     deadline = time.monotonic() + 90
-    while any(port_open("127.0.0.1", port) for port in ports) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    while time.monotonic() < deadline and (person.api("GET", f"/users/{person.name}").json()["servers"]
+                                           or any(port_open("127.0.0.1", port) for port in ports)):
+        time.sleep(0.5)  # the hub done stopping them (a start before that is refused), and their databases down
+    assert not person.api("GET", f"/users/{person.name}").json()["servers"]
     assert not any(port_open("127.0.0.1", port) for port in ports), "post_stop_hook left their databases running"
 
 

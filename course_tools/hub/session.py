@@ -44,11 +44,14 @@ class LearnerSession:
 
     def start_server(self, timeout: float = 300):
         """Start their server and follow the hub's progress events until it is ready or has failed."""
+        deadline = time.monotonic() + timeout
         started = self.api("POST", f"/users/{self.name}/server")
+        while started.status_code == 400 and "pending stop" in started.text and time.monotonic() < deadline:
+            time.sleep(0.5)  # the last stop is still running its hook: start once it is done
+            started = self.api("POST", f"/users/{self.name}/server")
         if started.status_code not in (201, 202, 400):  # 400: already running
             raise HubError(f"starting {self.name}'s server: HTTP {started.status_code} {started.text[:300]}")
         events = self.api("GET", f"/users/{self.name}/server/progress", stream=True)
-        deadline = time.monotonic() + timeout
         for line in events.iter_lines(decode_unicode=True):
             if line.startswith("data:"):
                 event = json.loads(line[5:])
