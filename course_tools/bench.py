@@ -16,6 +16,8 @@ from pathlib import Path
 
 from course_project.env import PROJECT_ROOT
 
+HUB_STATE = PROJECT_ROOT / "var" / "bench" / "hub"  # the same each run: a run after an interrupted one cleans up
+
 
 def timed(fn, n: int, warmup: int = 5) -> float:
     """Median milliseconds of fn() over n runs."""
@@ -170,7 +172,8 @@ def learner_memory(name: str) -> dict:
                            if line.startswith("Pss:")))
         except (OSError, StopIteration):
             continue
-        part = "single-user server" if "jupyterhub-singleuser" in cmdline else "database servers"
+        part = ("single-user server" if "jupyterhub-singleuser" in cmdline
+                else "kernels" if "ipykernel" in cmdline else "database servers")
         rss_sum, pss_sum = parts.get(part, (0, 0))
         parts[part] = (rss_sum + rss, pss_sum + pss)
     report = {f"{part}, RSS": round(rss / 1024, 1) for part, (rss, _) in parts.items()}
@@ -179,24 +182,77 @@ def learner_memory(name: str) -> dict:
     return report
 
 
+NOTEBOOK = "notebooks/00_start_here.ipynb"
+
+
+def rss_mb(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            total += int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                              if line.startswith("VmRSS:")))
+        except (OSError, StopIteration):
+            continue
+    return round(total / 1024, 1)
+
+
+def bare_costs(n: int) -> dict:
+    """The yardstick: N bare JupyterLab servers started at once (no hub, no course instance of their own),
+    each running the notebook's first cell against servers already up; spawn to a ready cell, and memory."""
+    import statistics
+    from concurrent.futures import ThreadPoolExecutor
+
+    from course_project import services
+    from course_tools.hub.install import learner_env
+    from course_tools.hub.session import BareLab
+
+    env_dir = learner_env()
+    services.up(quiet=True)  # the servers the bare users share: started before the clock runs
+    env = {**os.environ, "PATH": f"{env_dir / 'bin'}:{os.environ.get('PATH', '')}"}
+
+    def spawn_to_ready(_) -> tuple:
+        start = time.monotonic()
+        lab = BareLab(env_dir / "bin", PROJECT_ROOT, env)
+        try:
+            lab.wait_ready()
+            lab.run_first_cell(NOTEBOOK, PROJECT_ROOT)
+        except Exception:
+            lab.stop()
+            raise
+        return lab, time.monotonic() - start
+
+    with ThreadPoolExecutor(n) as pool:
+        runs = list(pool.map(spawn_to_ready, range(n)))
+    memory = [rss_mb([lab.proc.pid]) for lab, _ in runs]  # the server, as the learners' figure (kernels apart)
+    for lab, _ in runs:
+        lab.stop()
+    return {"bare spawn to ready notebook, s": [round(t, 1) for _, t in runs],
+            "bare memory per user (server), MB RSS (mean)": round(statistics.mean(memory), 1)}
+
+
 def hub_costs(n: int) -> dict:
     """N learners log in to a hub of their own at the same time: login to a ready notebook (its first
-    cell, the bootstrap, done), at first login and when they come back; then memory per learner."""
+    cell, the bootstrap, done), at first login (prepared ahead with `hub prepare`) and when they come back;
+    then memory per learner."""
     import statistics
-    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
     from course_tools.hub.session import HubProcess, LearnerSession
 
     names = [f"bench-{i}" for i in range(1, n + 1)]
-    with tempfile.TemporaryDirectory() as tmp, HubProcess(Path(tmp), names) as hub:
+    with HubProcess(HUB_STATE, names) as hub:
+        start = time.monotonic()
+        prepared = hub.course("hub", "prepare", *names, timeout=1800)
+        if prepared.returncode != 0:
+            raise SystemExit(f"`hub prepare` failed:\n{prepared.stderr[-2000:]}")
+        prepare_s = time.monotonic() - start
         people = [LearnerSession(hub.url, name, hub.password) for name in names]
 
         def login_to_ready(person) -> float:
             start = time.monotonic()
             person.login()
             person.start_server()
-            errors = person.run_notebook("notebooks/00_start_here.ipynb", Path(f"/home/{person.name}/course"))
+            errors = person.run_notebook(NOTEBOOK, Path(f"/home/{person.name}/course"))
             assert not errors, f"{person.name}: {errors}"
             return person.first_cell_at - start
 
@@ -211,7 +267,8 @@ def hub_costs(n: int) -> dict:
             again = list(pool.map(login_to_ready, people))
     per_learner = {key: round(statistics.mean(m[key] for m in memory.values()), 1)
                    for key in next(iter(memory.values()))}
-    return {"learners": n, "first login to ready notebook, s": [round(t, 1) for t in first],
+    return {"learners": n, "prepare (ahead of time, all learners), s": round(prepare_s, 1),
+            "first login to ready notebook, s": [round(t, 1) for t in first],
             "returning login to ready notebook, s": [round(t, 1) for t in again],
             "memory per learner, MB (mean)": per_learner}
 
@@ -271,15 +328,37 @@ def run(args) -> int:
 
 
 def run_hub(args) -> int:
+    import signal
+    import statistics
+
     if os.geteuid() != 0:
         raise SystemExit("error: --hub creates an OS user per learner: run it as root")
-    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "hub": hub_costs(args.hub)}
-    hub = report["hub"]
-    print(f"\nWorkshop hub, {hub['learners']} learners logging in at the same time")
-    for key in ("first login to ready notebook, s", "returning login to ready notebook, s"):
-        print(f"  {key:46}{', '.join(map(str, hub[key]))}")
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # killed politely: stop the hub and remove the learners
+        signal.signal(sig, lambda number, _: sys.exit(128 + number))
+    n = args.hub
+    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "machine": {"cpus": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PHYS_PAGES")
+                                                                     * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
+                          "python": platform.python_version(), "platform": platform.platform()}}
+    report.update(bare_costs(n))
+    report["hub"] = hub = hub_costs(n)
+    bare = statistics.mean(report["bare spawn to ready notebook, s"])
+    report["bare ratio, first login"] = round(statistics.mean(hub["first login to ready notebook, s"]) / bare, 1)
+    report["bare ratio, returning login"] = round(statistics.mean(hub["returning login to ready notebook, s"]) / bare, 1)
+    print(f"\nWorkshop hub, {n} learners logging in at the same time ({report['date']}, "
+          f"{report['machine']['cpus']} cores, {report['machine']['memory_gb']} GB)")
+    print(f"  {'':46}{'seconds (each learner)':>24}   ratio to bare (means)")
+    rows = [("bare JupyterLab: spawn to ready notebook", report["bare spawn to ready notebook, s"], 1.0),
+            ("first login (prepared) to ready notebook", hub["first login to ready notebook, s"],
+             report["bare ratio, first login"]),
+            ("returning login to ready notebook", hub["returning login to ready notebook, s"],
+             report["bare ratio, returning login"])]
+    for label, times, ratio in rows:
+        print(f"  {label:46}{', '.join(map(str, times)):>24}   {ratio:8.1f}x")
+    print(f"  `hub prepare` ahead of time, all {n} learners: {hub['prepare (ahead of time, all learners), s']} s")
+    print(f"  memory per user, bare JupyterLab server: {report['bare memory per user (server), MB RSS (mean)']:>8.1f} MB RSS")
     for key, value in hub["memory per learner, MB (mean)"].items():
-        print(f"  memory per learner: {key:26}{value:>8.1f} MB")
+        print(f"  memory per learner: {key:31}{value:>8.1f} MB")
     out = args.out.with_name("bench-hub.json") if args.out.name == "bench.json" else args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))

@@ -1,14 +1,17 @@
 """Instructors: a workshop hub (JupyterHub) where every learner has their own servers.
 
     ./course hub up [--auth shared|pam] [--port 8000] [--ip 127.0.0.1]   # start it (Ctrl-C stops it)
-    ./course hub learners add FILE          # OS accounts with passwords, one name (and password) a line
+    ./course hub learners add FILE [--prepare]  # OS accounts with passwords, one name (and password) a line
+    ./course hub prepare NAME ... | --all   # before the room opens: account, clone, databases made and migrated
     ./course hub learners remove NAME ...   # stop their servers, delete the account and its home
     ./course hub reset NAME | --all         # stop, wipe their databases, restore their notebooks
     ./course hub status                     # learners, their port blocks, their progress
 
 At first login a learner gets an OS user (home 0700), a clone of this checkout in ~/course whose .venv
-is one environment shared by all learners (read-only for them; `hub install` builds it), and a course instance of their own (COURSE_INSTANCE=their
-name, a port block handed out by the hub), whose servers start and migrate before JupyterLab opens.
+is one environment shared by all learners (read-only for them; `hub install` builds it), and a course
+instance of their own (COURSE_INSTANCE=their name, a port block handed out by the hub); `hub prepare` does
+all that ahead of time. At every login their servers start while JupyterLab starts (migrated only when the
+course's migrations changed), and the hub calls them ready when both are.
 Idle learners are stopped after --idle seconds and come back on their next login.
 
 Log-in: --auth shared (the default) takes any name with the workshop password COURSE_HUB_PASSWORD;
@@ -41,6 +44,62 @@ def hub_dir() -> Path:
     return path
 
 
+def processes_of_hub(state: Path) -> list:
+    """PIDs of every process a hub with this state folder started and that still runs: `hub up`, JupyterHub,
+    its proxy and services (they all carry COURSE_HUB_DIR=state; learners' processes run as the learner)."""
+    marker = f"COURSE_HUB_DIR={state}".encode()
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(proc.name) != os.getpid() and marker in (proc / "environ").read_bytes().split(b"\0"):
+                pids.append(int(proc.name))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+def hub_running(state: Path) -> int | None:
+    """The PID of a JupyterHub still running from this state folder."""
+    from course_project.services.native.base import read_pid
+
+    return read_pid(state / "jupyterhub.pid")
+
+
+def stop_hub_processes(state: Path, grace: float = 20) -> list:
+    """Stop what an earlier hub of this folder left running (SIGTERM, then SIGKILL); returns their PIDs."""
+    import time
+
+    found = processes_of_hub(state)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in processes_of_hub(state):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + grace
+        while processes_of_hub(state) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not processes_of_hub(state):
+            break
+    return found
+
+
+def clear_leftovers(state: Path):
+    """Before a hub starts: a hub still running from this folder is in the way (one line says how to clear
+    it); what an interrupted one left (its proxy, culler, progress page, learners' servers) is stopped."""
+    from course_tools.hub import learners
+
+    running = hub_running(state)
+    if running:
+        raise SystemExit(f"error: a hub is already running from {state} (pid {running}): stop it with Ctrl-C "
+                         f"in its terminal or `kill {running}`, then start again")
+    left = stop_hub_processes(state)
+    if left:  # its learners' JupyterLab and servers too: their next login starts them afresh
+        learners.stop_all(everything=True)
+        print(f"==> stopped what an interrupted hub left running ({len(left)} process(es) of its own, and its "
+              f"learners')", file=sys.stderr, flush=True)
+
+
 def add_arguments(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     up = sub.add_parser("up", help="start the hub (in the foreground; Ctrl-C stops it and every learner)")
@@ -58,6 +117,12 @@ def add_arguments(parser):
     learners.add_argument("change", choices=["add", "remove"])
     learners.add_argument("items", nargs="+", metavar="FILE|NAME",
                           help="add: a file with `name [password]` a line; remove: names")
+    learners.add_argument("--prepare", action="store_true",
+                          help="add: also prepare each learner (see `hub prepare`)")
+    prepare = sub.add_parser("prepare", help="before the room opens: make learners ready (account, course copy, "
+                             "databases created and migrated) so that a first login only starts their servers")
+    prepare.add_argument("names", nargs="*", metavar="NAME")
+    prepare.add_argument("--all", action="store_true", help="every learner the hub knows")
     reset = sub.add_parser("reset", help="stop a learner, wipe their databases, restore their notebooks")
     reset.add_argument("names", nargs="*", metavar="NAME")
     reset.add_argument("--all", action="store_true", help="every learner")
@@ -91,8 +156,9 @@ def up(args) -> int:
         raise SystemExit("error: the hub creates an OS user per learner and starts their servers as them: "
                          "run `./course hub up` as root (sudo).")
     proxy, learner_env = install.proxy(), install.learner_env()
-    ports_free(args.ip, args.port)
     state = hub_dir()
+    clear_leftovers(state)
+    ports_free(args.ip, args.port)
     environment = {**os.environ, "COURSE_HUB_AUTH": args.auth, "COURSE_HUB_IP": args.ip,
                    "COURSE_HUB_PORT": str(args.port), "COURSE_HUB_IDLE": str(args.idle),
                    "COURSE_HUB_DIR": str(state), "COURSE_HUB_PROXY": str(proxy),
@@ -129,8 +195,14 @@ def run(args) -> int:
         print(f"proxy: {install.proxy()}\nlearners' environment: {install.learner_env()}")
         return 0
     if args.action == "learners":
-        return learners.add_from_file(Path(args.items[0])) if args.change == "add" \
+        return learners.add_from_file(Path(args.items[0]), args.prepare) if args.change == "add" \
             else learners.remove(args.items)
+    if args.action == "prepare":
+        if os.geteuid() != 0:
+            raise SystemExit("error: preparing learners creates OS users: run it as root (sudo)")
+        if not args.names and not args.all:
+            raise SystemExit("error: name the learners to prepare, or --all")
+        return learners.prepare_all(learners.registered() if args.all else args.names)
     if args.action == "reset":
         if not args.names and not args.all:
             raise SystemExit("error: name the learners to reset, or --all")

@@ -1,12 +1,14 @@
 """The workshop hub, for real: JupyterHub, three learners with servers of their own, a real browser.
 
-A hub of its own (HubProcess: a free port block and a temporary state folder) logs three learners
-in through its log-in form and REST API; each learner's first login creates their OS user, clone
-and course instance. Their notebooks run in their own kernels at the same time; their credentials
-and files are checked to be theirs alone; a Chromium drives one learner's JupyterLab; then one is
-stopped (their databases stop too), reset, and comes back. At the end every learner is removed.
+A hub of its own (HubProcess: a free port block, and var/hub-test, where a rerun finds what a killed run
+left) logs three learners in through its log-in form and REST API; one was prepared ahead (`hub prepare`),
+the others' first login creates their OS user, clone and course instance. Their notebooks run in their own
+kernels at the same time; their credentials and files are checked to be theirs alone; a Chromium drives one
+learner's JupyterLab; then one is stopped (their databases stop too), comes back without migrating, is reset,
+and comes back again. Finally the hub is killed outright and the next one cleans up after it.
 Needs root (OS users), Node.js/npm (the proxy) and, for the browser step, Debian's Chromium.
 """
+import json
 import os
 import pwd
 import shutil
@@ -15,12 +17,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from course_project.env import PROJECT_ROOT
+from course_project.services.probes import port_open
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NAMES = ["hubtest-a", "hubtest-b", "hubtest-c"]
 NOTEBOOK = "notebooks/00_start_here.ipynb"
+PORT_KEYS = ("POSTGRES_PORT", "MARIADB_PORT", "MONGO_PORT")
 pytestmark = [
     pytest.mark.timeout(900),
     pytest.mark.skipif(os.geteuid() != 0, reason="the hub creates an OS user per learner: it needs root"),
@@ -65,7 +70,7 @@ def test_a_taken_port_gives_one_clear_message(tmp_path):
 def hub(tmp_path_factory):
     from course_tools.hub.session import HubProcess
 
-    with HubProcess(tmp_path_factory.mktemp("hub"), NAMES) as running:
+    with HubProcess(PROJECT_ROOT / "var" / "hub-test", NAMES) as running:  # a rerun cleans up after a killed one
         yield running
 
 
@@ -75,6 +80,12 @@ def sessions(hub):
     from course_tools.hub.session import LearnerSession
 
     people = [LearnerSession(hub.url, name, hub.password) for name in NAMES]
+    # one learner made ready before the room opens; the others are made at first login, as before
+    prepared = hub.course("hub", "prepare", NAMES[0], timeout=600)
+    assert prepared.returncode == 0, prepared.stderr
+    assert os.path.exists(stamp(NAMES[0])), "prepare migrated their databases"
+    assert not any(port_open("127.0.0.1", int(instance_env(NAMES[0])[key])) for key in PORT_KEYS), \
+        "prepare leaves their servers stopped until they log in"
 
     def arrive(person):
         person.login()
@@ -89,6 +100,11 @@ def sessions(hub):
 
 def checkout(name):
     return pwd.getpwnam(name).pw_dir + "/course"
+
+
+def stamp(name):
+    """What their databases were last migrated from (a returning login that finds it current skips migrate)."""
+    return f"{checkout(name)}/var/instances/{name}/.migrated"
 
 
 def instance_env(name) -> dict:
@@ -184,17 +200,26 @@ def test_a_learner_works_in_jupyterlab_in_a_browser(hub, sessions):
         browser.close()
 
 
-def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
-    from course_project.services.probes import port_open
-
-    person = sessions[2]
-    ports = [int(instance_env(person.name)[key]) for key in ("POSTGRES_PORT", "MARIADB_PORT", "MONGO_PORT")]
-    assert all(port_open("127.0.0.1", port) for port in ports)
+def stop_and_wait(person, ports):
     assert person.api("DELETE", f"/users/{person.name}/server").status_code in (202, 204)  # what the culler does
     deadline = time.monotonic() + 90
-    while any(port_open("127.0.0.1", port) for port in ports) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    while time.monotonic() < deadline and (person.api("GET", f"/users/{person.name}").json()["servers"]
+                                           or any(port_open("127.0.0.1", port) for port in ports)):
+        time.sleep(0.5)  # the hub done stopping them (a start before that is refused), and their databases down
+    assert not person.api("GET", f"/users/{person.name}").json()["servers"]
     assert not any(port_open("127.0.0.1", port) for port in ports), "post_stop_hook left their databases running"
+
+
+def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
+    person = sessions[2]
+    ports = [int(instance_env(person.name)[key]) for key in PORT_KEYS]
+    assert all(port_open("127.0.0.1", port) for port in ports)
+    stop_and_wait(person, ports)
+    migrated = os.stat(stamp(person.name)).st_mtime_ns
+    person.start_server()  # a returning login: servers start, nothing changed, so no migrate
+    assert all(port_open("127.0.0.1", port) for port in ports)
+    assert os.stat(stamp(person.name)).st_mtime_ns == migrated
+    stop_and_wait(person, ports)
 
     notebook = f"{checkout(person.name)}/{NOTEBOOK}"
     subprocess.run(["runuser", "-u", person.name, "--", "sh", "-c", f"echo changed > {notebook}"], check=True)
@@ -202,9 +227,11 @@ def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
     assert reset.returncode == 0, reset.stderr
     assert open(notebook).read() != "changed\n"
     assert not os.path.exists(f"{checkout(person.name)}/var/instances/{person.name}/progress")
+    assert not os.path.exists(stamp(person.name)), "their databases are new: the next login migrates them"
 
     person.start_server()  # the next login: servers recreated, migrated, JupyterLab ready
     assert all(port_open("127.0.0.1", port) for port in ports)
+    assert os.path.exists(stamp(person.name))
     assert person.server_api("GET", "/status").status_code == 200
 
 
@@ -216,14 +243,47 @@ def test_learners_add_creates_pam_accounts(tmp_path):
     listed = tmp_path / "learners.txt"
     listed.write_text("# name [password]\nhubtest-p s3cret-pass-1\n")
     tools = HubProcess(tmp_path / "state", ["hubtest-p"])
+    tools.env["COURSE_SLOT_FLOOR"] = "60"
     try:
         added = tools.course("hub", "learners", "add", str(listed), timeout=60)
         assert added.returncode == 0, added.stderr
+        assert json.loads((tmp_path / "state" / "learners.json").read_text())["hubtest-p"] >= 60  # the floor holds
         pamela.authenticate("hubtest-p", "s3cret-pass-1", service="login")  # what PAM log-in checks
         with pytest.raises(pamela.PAMError):
             pamela.authenticate("hubtest-p", "wrong-password", service="login")
+        # something of theirs still runs (an interruption left it): remove stops it instead of failing
+        busy = subprocess.Popen(["runuser", "-u", "hubtest-p", "--", "sleep", "600"], start_new_session=True)
     finally:
         removed = tools.course("hub", "learners", "remove", "hubtest-p", timeout=120)
     assert removed.returncode == 0, removed.stderr
+    assert busy.wait(timeout=30) is not None and "Traceback" not in removed.stderr
     with pytest.raises(KeyError):
         pwd.getpwnam("hubtest-p")
+
+
+def started(pid: int) -> str | None:
+    """When a process started (a PID the machine gives again later is another process)."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def test_a_hub_killed_outright_is_cleaned_up_by_the_next(hub, sessions):
+    """What killing `./course bench --hub` did: the hub's own command dies, its hub, proxy, services and
+    learners' servers go on. The next hub on the same folder stops them all, then starts."""
+    import signal
+
+    from course_tools.hub import processes_of_hub
+    from course_tools.hub.learners import processes_of
+    from course_tools.hub.session import HubProcess
+
+    os.kill(hub.proc.pid, signal.SIGKILL)  # `./course hub up`: no chance to clean up
+    hub.proc.wait()
+    orphans = {pid: started(pid) for pid in processes_of_hub(hub.state)}
+    learners_running = {pid: started(pid) for name in NAMES for pid in processes_of(name)}
+    assert orphans and len(learners_running) >= len(NAMES), "the scene: an interrupted hub left its processes"
+    with HubProcess(hub.state, NAMES) as again:
+        left = [pid for pid, since in {**orphans, **learners_running}.items() if since and started(pid) == since]
+        assert not left, f"the earlier hub's, or its learners' processes still run: {left}"
+        assert requests.get(f"{again.url}/hub/login", timeout=10).status_code == 200

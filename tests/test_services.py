@@ -1,4 +1,5 @@
 """The services command and its probes, against the real servers."""
+import os
 import socket
 import subprocess
 import sys
@@ -91,8 +92,8 @@ def test_another_program_on_the_port_is_diagnosed():
         impostor = replace(s, port=port)
         result = probe(impostor)
     assert not result.ok
-    assert "something answers on that port" in result.problem
-    assert f"port {port}" in result.fix
+    assert f"port {port} is held by another program" in result.problem and f"pid {os.getpid()})" in result.problem
+    assert "MARIADB_PORT" in result.fix
 
 
 def test_native_start_refuses_a_taken_port(monkeypatch, tmp_path):

@@ -5,6 +5,8 @@
 The backend is compose when a Docker
 engine answers, otherwise native; COURSE_SERVICES=compose|native forces one.
 """
+from concurrent.futures import ThreadPoolExecutor
+
 from course_project.env import env
 from course_project.services.config import select, servers
 from course_project.services.errors import ServiceError
@@ -37,17 +39,35 @@ def up(*names, quiet=False):
 
         compose.up(chosen)
     else:
-        from course_project.services.native import SERVERS
-
-        for name in chosen:
-            if not quiet:
-                print(f"starting {servers()[name].title} ...", flush=True)
-            SERVERS[name]().start()
-    for name in chosen:
-        result = probe(servers()[name])
-        if not result.ok:
-            raise ServiceError(result.message)
+        start_native(chosen, quiet)
+    with ThreadPoolExecutor(len(chosen)) as pool:
+        for result in pool.map(probe, [servers()[name] for name in chosen]):
+            if not result.ok:
+                raise ServiceError(result.message)
     return chosen
+
+
+def start_native(chosen, quiet=False):
+    """Start native servers at once where they are independent: the primary before the replica and
+    pgBouncer (they wait for it), MariaDB and MongoDB beside them. Each start waits until its server answers."""
+    from course_project.services.native import SERVERS
+
+    started = {}
+
+    def start(name):
+        for need in servers()[name].needs:
+            if need in started:
+                started[need].result()  # its failure is reported once, by its own future
+        if not quiet:
+            print(f"starting {servers()[name].title} ...", flush=True)
+        SERVERS[name]().start()
+
+    with ThreadPoolExecutor(len(chosen)) as pool:
+        for name in chosen:  # start order: what a server needs is submitted before it
+            started[name] = pool.submit(start, name)
+    errors = [future.exception() for future in started.values() if future.exception()]
+    if errors:
+        raise errors[0]
 
 
 def down(*names):

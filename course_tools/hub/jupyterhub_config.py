@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the course check
 
 from course_project.env import PROJECT_ROOT, env  # noqa: E402
 from course_tools.hub import api, learners  # noqa: E402
+from course_tools.hub.spawner import CourseSpawner  # noqa: E402
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader provides it)
 state = Path(os.environ["COURSE_HUB_DIR"])
@@ -45,38 +46,27 @@ else:
     c.Authenticator.allow_all = True
 
 # --- each learner: their OS user, their copy of the course, their instance ---
-c.JupyterHub.spawner_class = "localprocess"
+c.JupyterHub.spawner_class = CourseSpawner  # JupyterLab and their servers start at once
 c.Spawner.cmd = [str(Path(os.environ["COURSE_HUB_LEARNER_ENV"]) / "bin" / "jupyterhub-singleuser")]
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.notebook_dir = "~/course"
 c.Spawner.default_url = "/lab/tree/notebooks/00_start_here.ipynb"
 c.Spawner.env_keep = []  # nothing of the instructor's environment (their .env) reaches a learner
-c.Spawner.start_timeout = c.Spawner.http_timeout = 120
-
-
-async def pre_spawn_hook(spawner):
-    """First login: account, clone, instance; every login: their servers up and migrated."""
-    name = spawner.user.name
-    try:
-        person = await asyncio.to_thread(learners.prepare, name)
-    except learners.LearnerError as error:
-        from tornado import web
-
-        raise web.HTTPError(500, log_message=str(error), reason=str(error)[:200]) from None
-    spawner.environment.update(person.environment())
+c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 300  # a first login that is not prepared creates five servers
 
 
 async def post_stop_hook(spawner):
     await asyncio.to_thread(learners.stop_servers, spawner.user.name)
 
 
-c.Spawner.pre_spawn_hook = pre_spawn_hook
 c.Spawner.post_stop_hook = post_stop_hook
 
 # --- services: the idle culler, the progress page (admins only), the instructor's commands ---
 c.JupyterHub.services = [
     {"name": "idle-culler",
-     "command": [str(venv_bin / "jupyterhub-idle-culler"), f"--timeout={os.environ['COURSE_HUB_IDLE']}"]},
+     "command": [str(venv_bin / "jupyterhub-idle-culler"), f"--timeout={os.environ['COURSE_HUB_IDLE']}"],
+     "environment": {"COURSE_HUB_DIR": str(state)}},  # the mark by which a later hub finds what this one left
     {"name": "progress", "url": f"http://127.0.0.1:{progress_port}", "display": True, "oauth_no_confirm": True,
      "command": [sys.executable, "-m", "course_tools.hub.progress"], "cwd": str(PROJECT_ROOT),
      "environment": {"COURSE_HUB_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)}},

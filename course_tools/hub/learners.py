@@ -6,6 +6,7 @@ course runs as that learner (`runuser`), with a clean environment, in their chec
 import fcntl
 import grp
 import json
+import os
 import pwd
 import secrets
 import shutil
@@ -84,13 +85,18 @@ def learner(name: str, allocate: bool = False) -> Learner:
         if name not in slots:
             if not allocate:
                 raise LearnerError(f"{name} is not a learner of this hub (./course hub status lists them)")
-            # unique across learners, and clear of this checkout's own instances (./course test's)
+            # unique across learners, clear of this checkout's own instances (./course test's), and from
+            # COURSE_SLOT_FLOOR up (checkouts side by side on one machine each keep a range of their own)
             taken = set(slots.values()) | used_slots()
-            free = [s for s in range(1, MAX_SLOTS + 1) if s not in taken]
+            free = [s for s in range(slot_floor(), MAX_SLOTS + 1) if s not in taken]
             if not free:
                 raise LearnerError(f"all {MAX_SLOTS} port blocks are taken: remove learners first")
             slots[name] = free[0]
         return Learner(name, slots[name])
+
+
+def slot_floor() -> int:
+    return int(os.environ.get("COURSE_SLOT_FLOOR") or 1)
 
 
 # --- OS accounts ---
@@ -158,14 +164,73 @@ def course(person: Learner, *args: str, check: bool = True) -> subprocess.Comple
     return result
 
 
-def prepare(name: str) -> Learner:
-    """Everything a learner needs before JupyterLab opens (the hub's pre_spawn_hook). Idempotent."""
+def migrations_stamp(person: Learner) -> str:
+    """What their databases were last migrated from: the course's migration files, and the identity of
+    each server's data folder (a reset makes a new one, so it is migrated again)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(person.checkout.glob("course_project/**/migrations/*.py")):
+        digest.update(str(path.relative_to(person.checkout)).encode() + b"\0" + path.read_bytes())
+    for server in ("postgres", "mariadb", "mongodb"):
+        data = person.state / "native" / server / "data"
+        digest.update(f"{server}:{data.stat().st_ino if data.exists() else '-'}".encode())
+    return digest.hexdigest()
+
+
+def migrate(person: Learner):
+    """`./course manage migrate` on their servers, only when the course's migrations (or their databases)
+    changed since their last run: a returning login skips it."""
+    stamp_file = person.state / ".migrated"
+    stamp = migrations_stamp(person)
+    if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
+        return
+    course(person, "manage", "migrate", "--verbosity", "0")
+    stamp_file.write_text(stamp + "\n")
+    shutil.chown(stamp_file, person.name, person.name)
+
+
+def ensure_learner(name: str) -> Learner:
+    """Their account, port block and copy of the course (quick when they exist)."""
     ensure_account(name)
     person = learner(name, allocate=True)
     ensure_checkout(person)
-    course(person, "services", "up")
-    course(person, "manage", "migrate", "--verbosity", "0")
     return person
+
+
+def start_servers(person: Learner):
+    """Their servers up (created and provisioned the first time), then migrated if need be."""
+    course(person, "services", "up")
+    migrate(person)
+
+
+def prepare(name: str, keep_running: bool = True) -> Learner:
+    """Everything a learner needs before JupyterLab opens: the account, the clone, the instance with its
+    servers created, provisioned and migrated. At a login the hub's spawner does the same while JupyterLab
+    starts (then only the servers start, when `hub prepare` did the rest ahead of time). Idempotent."""
+    person = ensure_learner(name)
+    start_servers(person)
+    if not keep_running:
+        course(person, "services", "down")
+    return person
+
+
+def prepare_all(names) -> int:
+    """`./course hub prepare`: learners made ready before the room opens (two at a time), their servers
+    stopped again so that only their logins start them."""
+    from course_tools.hub.install import learner_env
+
+    learner_env()  # their shared environment, as `hub up` makes it
+
+    def one(name):
+        prepare(name, keep_running=False)
+        return name
+
+    with ThreadPoolExecutor(2) as pool:
+        for name in pool.map(one, names):
+            print(f"{name}: prepared (account, course copy, databases created and migrated; servers stopped)",
+                  flush=True)
+    return 0
 
 
 def stop_servers(name: str):
@@ -176,9 +241,53 @@ def stop_servers(name: str):
         course(person, "services", "down", check=False)
 
 
-def stop_all():
+def processes_of(name: str) -> list:
+    """PIDs of every process running as the learner's OS user."""
+    uid = pwd.getpwnam(name).pw_uid
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if proc.stat().st_uid == uid:
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def stop_processes(name: str, grace: float = 15):
+    """Whatever still runs as the learner (a JupyterLab, a kernel, a server an interruption left):
+    SIGTERM (and SIGCONT, for a suspended one), then SIGKILL after `grace` seconds."""
+    import signal
+    import time
+
+    if not is_learner_account(name):
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        pids = processes_of(name)
+        for pid in pids:
+            for each in (sig, signal.SIGCONT):
+                try:
+                    os.kill(pid, each)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + grace
+        while processes_of(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not processes_of(name):
+            return
+    raise LearnerError(f"{name}'s processes {processes_of(name)} survived SIGKILL: "
+                       f"see `ps -u {name}` and stop them by hand")
+
+
+def stop_all(everything: bool = False):
+    """Every learner's database servers (and, with everything, whatever else they still run)."""
+    def stop(name):
+        stop_servers(name)
+        if everything:
+            stop_processes(name)
+
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(stop_servers, registered()))
+        list(pool.map(stop, registered()))
 
 
 # --- instructors' commands ---
@@ -190,7 +299,9 @@ def reset(names) -> int:
         person = learner(name)
         api.stop_server(name)
         course(person, "services", "down", check=False)
+        stop_processes(name)
         course(person, "services", "reset", "--yes")
+        (person.state / ".migrated").unlink(missing_ok=True)
         for cmd in (["git", "checkout", "--", "notebooks"], ["git", "clean", "-fdxq", "--", "notebooks"]):
             subprocess.run([tool("runuser"), "-u", name, "--", *cmd], cwd=person.checkout, check=True)
         shutil.rmtree(person.state / "progress", ignore_errors=True)
@@ -198,15 +309,16 @@ def reset(names) -> int:
     return 0
 
 
-def add_from_file(path: Path) -> int:
-    """Create learners' accounts from `name [password]` lines; missing passwords are made and printed."""
+def add_from_file(path: Path, then_prepare: bool = False) -> int:
+    """Create learners' accounts from `name [password]` lines; missing passwords are made and printed.
+    With then_prepare, each is also prepared (`hub prepare`) so that their first login is quick."""
     rows = [line.split() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
     for name, *given in rows:
         password = given[0] if given else secrets.token_urlsafe(9)
         ensure_account(name, password)
         learner(name, allocate=True)
         print(f"{name}\t{'(password from the file)' if given else password}")
-    return 0
+    return prepare_all([name for name, *_ in rows]) if then_prepare else 0
 
 
 def remove(names) -> int:
@@ -217,6 +329,7 @@ def remove(names) -> int:
             raise LearnerError(f"{name} is not a learner's account: nothing removed")
         api.stop_server(name)
         stop_servers(name)
+        stop_processes(name)  # userdel refuses an account that still runs anything
         api.call("DELETE", f"/users/{name}", missing_ok=True)
         _root(["userdel", "--remove", name])
         with registry() as slots:

@@ -44,11 +44,14 @@ class LearnerSession:
 
     def start_server(self, timeout: float = 300):
         """Start their server and follow the hub's progress events until it is ready or has failed."""
+        deadline = time.monotonic() + timeout
         started = self.api("POST", f"/users/{self.name}/server")
+        while started.status_code == 400 and "pending stop" in started.text and time.monotonic() < deadline:
+            time.sleep(0.5)  # the last stop is still running its hook: start once it is done
+            started = self.api("POST", f"/users/{self.name}/server")
         if started.status_code not in (201, 202, 400):  # 400: already running
             raise HubError(f"starting {self.name}'s server: HTTP {started.status_code} {started.text[:300]}")
         events = self.api("GET", f"/users/{self.name}/server/progress", stream=True)
-        deadline = time.monotonic() + timeout
         for line in events.iter_lines(decode_unicode=True):
             if line.startswith("data:"):
                 event = json.loads(line[5:])
@@ -79,7 +82,7 @@ class LearnerSession:
                  if cell["cell_type"] == "code"]
         session = self.server_api("POST", "/sessions", json={
             "path": relative, "type": "notebook", "name": Path(relative).name, "kernel": {"name": "python3"}}).json()
-        kernel = Kernel(self, session["kernel"]["id"])
+        kernel = Kernel(f"{self.hub}/user/{self.name}", self.token, session["kernel"]["id"])
         try:
             errors = []
             for index, cell in enumerate(cells):
@@ -98,11 +101,11 @@ class LearnerSession:
 class Kernel:
     """A kernel's websocket (the Jupyter messaging protocol's shell and iopub channels)."""
 
-    def __init__(self, learner: LearnerSession, kernel_id: str):
+    def __init__(self, server_url: str, token: str, kernel_id: str):
         self.session = uuid.uuid4().hex
-        url = learner.hub.replace("http", "ws", 1) + f"/user/{learner.name}/api/kernels/{kernel_id}/channels"
+        url = server_url.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
         self.socket = websocket.create_connection(f"{url}?session_id={self.session}", timeout=300,
-                                                  header=[f"Authorization: token {learner.token}"])
+                                                  header=[f"Authorization: token {token}"])
 
     def execute(self, code: str, timeout: float) -> str | None:
         """Run one cell; its error (ename: evalue) or None."""
@@ -135,6 +138,59 @@ class Kernel:
         self.socket.close()
 
 
+class BareLab:
+    """A bare JupyterLab server, the yardstick for the hub: no hub, no login, no course instance of its own;
+    the learners' environment, this checkout's notebooks, and a kernel that runs a notebook's first cell."""
+
+    def __init__(self, jupyter_bin: Path, root: Path, env: dict):
+        self.port, self.token = free_port_block(1), secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [str(jupyter_bin / "jupyter-lab"), "--no-browser", "--allow-root", "--ip=127.0.0.1",
+             f"--port={self.port}", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={self.token}"],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:
+        reply = requests.request(method, f"{self.url}/api{path}", timeout=60,
+                                 headers={"Authorization": f"token {self.token}"}, **kwargs)
+        reply.raise_for_status()
+        return reply
+
+    def wait_ready(self, timeout: float = 120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise HubError(f"the bare JupyterLab exited with {self.proc.returncode}")
+            try:
+                self.api("GET", "/status")
+                return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise HubError(f"the bare JupyterLab was not ready after {timeout:.0f} s")
+
+    def run_first_cell(self, relative: str, root: Path, timeout: float = 300):
+        code = next("".join(cell["source"]) for cell in json.loads((root / relative).read_text())["cells"]
+                    if cell["cell_type"] == "code")
+        session = self.api("POST", "/sessions", json={"path": relative, "type": "notebook",
+                                                      "name": Path(relative).name, "kernel": {"name": "python3"}}).json()
+        kernel = Kernel(self.url, self.token, session["kernel"]["id"])
+        try:
+            error = kernel.execute(code, timeout)
+            if error:
+                raise HubError(f"the bare JupyterLab's first cell failed: {error}")
+        finally:
+            kernel.close()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+
+
 def free_port_block(size: int = 4) -> int:
     """A port whose next `size - 1` are free too (the hub, its API, the proxy's API, the progress page)."""
     for _ in range(200):
@@ -157,7 +213,8 @@ def _free(port: int) -> bool:
 
 class HubProcess:
     """`./course hub up` on a free port with a state folder of its own; on exit, its learners are
-    removed (account, home, databases) and the hub is stopped."""
+    removed (account, home, databases) and the hub is stopped. Give it the same folder each time: a run
+    that starts after an interrupted one then stops what that one left."""
 
     def __init__(self, state: Path, learners=(), auth: str = "shared"):
         from course_project.env import PROJECT_ROOT
@@ -176,9 +233,12 @@ class HubProcess:
                               capture_output=True, text=True, **kwargs)
 
     def __enter__(self):
+        from course_tools.hub import stop_hub_processes
+
         self.state.mkdir(parents=True, exist_ok=True)
-        if self.leftovers():
+        if self.leftovers():  # an interrupted run's learners: their processes stop, then they go
             self.course("hub", "learners", "remove", *self.leftovers(), timeout=300)
+        stop_hub_processes(self.state)  # ... and its hub, proxy and services, if it was killed outright
         self.log = open(self.state / "hub.log", "w")
         self.proc = subprocess.Popen([sys.executable, "-m", "course_tools", "hub", "up", "--port", str(self.port),
                                       "--auth", self.auth], cwd=self.root, env=self.env, stdout=self.log,

@@ -184,7 +184,16 @@ def stop_pid(pid: int | None, sig=signal.SIGTERM, timeout: float = 30.0, what="s
         os.kill(pid, sig)
     except ProcessLookupError:
         return
+    resume(pid)  # a suspended server (SIGSTOP, Ctrl-Z) must wake to handle it
     wait_until(lambda: not pid_alive(pid), f"stopping {what} (pid {pid})", timeout=timeout)
+
+
+def resume(pid: int):
+    """Wake a suspended process (SIGSTOP, Ctrl-Z); harmless on a running one."""
+    try:
+        os.kill(pid, signal.SIGCONT)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def ensure_port_free(server):

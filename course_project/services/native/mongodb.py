@@ -17,6 +17,9 @@ from course_project.services.probes import probe
 SERVER_VENV = PROJECT_ROOT / ".venv-mongodb"
 
 
+CACHE_SIZE = "64M"  # WiredTiger's cache (SecantusDB's default is 1G): a learner's data is a few MB
+
+
 class MongoDB(base.NativeServer):
     name = "mongodb"
     log_name = "secantusd.log"
@@ -29,7 +32,8 @@ class MongoDB(base.NativeServer):
     def _spawn(self, *flags):
         exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent), str(SERVER_VENV / "bin"))
         pid = base.spawn([exe, "--host", self.server.host, "--port", self.server.port,
-                          "--storage-path", self.data, "--sync-on-commit", *flags], self.log)
+                          "--storage-path", self.data, "--sync-on-commit", "--cache-size", CACHE_SIZE, *flags],
+                         self.log)
         self.pidfile.write_text(f"{pid}\n")
         return pid
 

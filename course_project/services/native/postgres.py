@@ -100,7 +100,8 @@ class Postgres(base.NativeServer):
                          "-v", "ON_ERROR_STOP=1", "-Atqc", sql], what="psql")
 
     def stop(self):
-        if self.running():
+        if pid := self.running():
+            base.resume(pid)  # pg_ctl's signal waits forever on a suspended postmaster
             base.run([pg("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "30", "stop"],
                      user=self.user, what=f"stopping {self.server.title}")
 
