@@ -65,22 +65,30 @@ def hub_running(state: Path) -> int | None:
     return read_pid(state / "jupyterhub.pid")
 
 
-def stop_hub_processes(state: Path, grace: float = 20) -> list:
-    """Stop what an earlier hub of this folder left running (SIGTERM, then SIGKILL); returns their PIDs."""
+def terminate(find, grace: float) -> bool:
+    """SIGTERM (with SIGCONT, so a suspended process sees it), then SIGKILL after `grace` seconds, to every
+    PID that find() returns; True when none is left."""
     import time
 
-    found = processes_of_hub(state)
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in processes_of_hub(state):
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
+        for pid in find():
+            for each in (sig, signal.SIGCONT):
+                try:
+                    os.kill(pid, each)
+                except ProcessLookupError:
+                    pass
         deadline = time.monotonic() + grace
-        while processes_of_hub(state) and time.monotonic() < deadline:
+        while find() and time.monotonic() < deadline:
             time.sleep(0.2)
-        if not processes_of_hub(state):
-            break
+        if not find():
+            return True
+    return False
+
+
+def stop_hub_processes(state: Path, grace: float = 20) -> list:
+    """Stop what an earlier hub of this folder left running; returns their PIDs."""
+    found = processes_of_hub(state)
+    terminate(lambda: processes_of_hub(state), grace)
     return found
 
 

@@ -257,26 +257,11 @@ def processes_of(name: str) -> list:
 def stop_processes(name: str, grace: float = 15):
     """Whatever still runs as the learner (a JupyterLab, a kernel, a server an interruption left):
     SIGTERM (and SIGCONT, for a suspended one), then SIGKILL after `grace` seconds."""
-    import signal
-    import time
+    from course_tools.hub import terminate
 
-    if not is_learner_account(name):
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        pids = processes_of(name)
-        for pid in pids:
-            for each in (sig, signal.SIGCONT):
-                try:
-                    os.kill(pid, each)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + grace
-        while processes_of(name) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if not processes_of(name):
-            return
-    raise LearnerError(f"{name}'s processes {processes_of(name)} survived SIGKILL: "
-                       f"see `ps -u {name}` and stop them by hand")
+    if is_learner_account(name) and not terminate(lambda: processes_of(name), grace):
+        raise LearnerError(f"{name}'s processes {processes_of(name)} survived SIGKILL: "
+                           f"see `ps -u {name}` and stop them by hand")
 
 
 def stop_all(everything: bool = False):
