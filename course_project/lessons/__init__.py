@@ -68,12 +68,12 @@ LESSONS = [
     Lesson("13", "troubleshooting", "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
            ALL, (50, 65)),
     Lesson("14", "modern_orm", "Django 5.x ORM: composite keys, generated columns, db_default",
-           ("postgres", "mariadb", "mongodb"), (35, 50)),
+           ("postgres", "mariadb", "mongodb"), (45, 60)),
     Lesson("15", "testing_multiple_databases",
            "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
            ("postgres", "replica", "mongodb"), (50, 65)),
     Lesson("16", "async_orm", "Async views and the ORM, and races in SQL: F(), select_for_update, skip_locked, deadlocks",
-           ("postgres", "mariadb"), (35, 50)),
+           ("postgres", "mariadb"), (45, 55)),
 ]
 
 
