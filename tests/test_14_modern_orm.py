@@ -31,6 +31,7 @@ from course_project.lessons.modern_orm import solutions
 from course_project.lessons.modern_orm.exercises import exercises
 from course_project.lessons.modern_orm.models import Enrollment, LineItem, Ticket, VirtualLineItem
 from course_project.lessons.modern_orm.operations import apply_operations
+from course_project.lessons.modern_orm.subscriptions import subscription_model
 from course_project.lessons.modern_orm.sqlite import fresh_sqlite_tables
 from exercise_checks import accepts, assert_stubs_match, rejects
 
@@ -243,18 +244,6 @@ def test_db_default_is_in_the_ddl_and_reaches_raw_inserts_but_default_does_not(a
     assert raw.priority == 3 and raw.opened_at is not None
 
 
-def subscription(expires_default):
-    class Subscription(models.Model):
-        name = models.CharField(max_length=10)
-        expires_at = models.DateTimeField(db_default=expires_default)
-
-        class Meta:
-            app_label = "modern_orm"
-            apps = Apps()
-
-    return Subscription
-
-
 def raw_insert(alias, model):
     """A row inserted by raw SQL, relying on the default; its expires_at as text (or the error)."""
     table = model._meta.db_table
@@ -277,7 +266,7 @@ def raw_insert(alias, model):
 @pytest.mark.parametrize("alias", SQL)
 def test_now_plus_timedelta_as_db_default_is_a_number_on_mariadb_and_sqlite(alias):
     """Django 5.2's schema editor compiles db_default without resolving it: no duration arithmetic."""
-    naive = subscription(Now() + timedelta(days=90))
+    naive = subscription_model(Now() + timedelta(days=90))
     assert ("7776000000000" in ddl(alias, naive)) == (alias != "default")
     stored = raw_insert(alias, naive)
     if alias == "legacy":
@@ -308,7 +297,7 @@ class NowPlusDays(Func):
 @threaded
 @pytest.mark.parametrize("alias", SQL)
 def test_per_backend_date_arithmetic_as_db_default_works_everywhere(alias):
-    stored = parse_datetime(raw_insert(alias, subscription(NowPlusDays(90))))
+    stored = parse_datetime(raw_insert(alias, subscription_model(NowPlusDays(90))))
     stored = stored if timezone.is_aware(stored) else timezone.make_aware(stored, dt_timezone.utc)
     assert round((stored - timezone.now()) / timedelta(days=1)) == 90
 

@@ -325,10 +325,7 @@ def conditional_updates_without_a_transaction(source, target, amount):
 def conditional_updates_in_a_transaction(source, target, amount):
     """The first UPDATE locks the source row, the second the target: opposite directions deadlock."""
     with transaction.atomic():
-        if Account.objects.filter(name=source, balance__gte=amount).update(balance=F("balance") - amount):
-            Account.objects.filter(name=target).update(balance=F("balance") + amount)
-            return True
-        return False
+        return conditional_updates_without_a_transaction(source, target, amount)
 
 
 def lock_both_in_scan_order(source, target, amount):
