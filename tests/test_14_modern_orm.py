@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from django.db import (DatabaseError, IntegrityError, NotSupportedError, OperationalError, ProgrammingError,
                        connections, models, transaction)
+from django.db import migrations
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.operations import CreateModel
 from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
@@ -30,6 +31,7 @@ from course_project.lessons.modern_orm import solutions
 from course_project.lessons.modern_orm.exercises import exercises
 from course_project.lessons.modern_orm.models import Enrollment, LineItem, Ticket, VirtualLineItem
 from course_project.lessons.modern_orm.operations import apply_operations
+from course_project.lessons.modern_orm.subscriptions import subscription_model
 from course_project.lessons.modern_orm.sqlite import fresh_sqlite_tables
 from exercise_checks import accepts, assert_stubs_match, rejects
 
@@ -106,7 +108,7 @@ def test_migrating_an_id_to_a_composite_pk_silently_drops_the_key(alias):
     before, after = ProjectState(), ProjectState()
     before.add_model(ModelState("modern_orm", "Membership", [("id", models.BigAutoField(primary_key=True)), *columns]))
     after.add_model(ModelState("modern_orm", "Membership", [("pk", models.CompositePrimaryKey("user_id", "team_id")),
-                                                            ("id", models.BigIntegerField()), *columns]))
+                                                            *columns]))
     operations = MigrationAutodetector(before, after, NonInteractiveMigrationQuestioner())._detect_changes()[
         "modern_orm"][0].operations
     connection = connections[alias]
@@ -246,18 +248,6 @@ def test_db_default_is_in_the_ddl_and_reaches_raw_inserts_but_default_does_not(a
     assert raw.priority == 3 and raw.opened_at is not None
 
 
-def subscription(expires_default):
-    class Subscription(models.Model):
-        name = models.CharField(max_length=10)
-        expires_at = models.DateTimeField(db_default=expires_default)
-
-        class Meta:
-            app_label = "modern_orm"
-            apps = Apps()
-
-    return Subscription
-
-
 def raw_insert(alias, model):
     """A row inserted by raw SQL, relying on the default; its expires_at as text (or the error)."""
     table = model._meta.db_table
@@ -280,7 +270,7 @@ def raw_insert(alias, model):
 @pytest.mark.parametrize("alias", SQL)
 def test_now_plus_timedelta_as_db_default_is_a_number_on_mariadb_and_sqlite(alias):
     """Django 5.2's schema editor compiles db_default without resolving it: no duration arithmetic."""
-    naive = subscription(Now() + timedelta(days=90))
+    naive = subscription_model(Now() + timedelta(days=90))
     assert ("7776000000000" in ddl(alias, naive)) == (alias != "default")
     stored = raw_insert(alias, naive)
     if alias == "legacy":
@@ -311,7 +301,7 @@ class NowPlusDays(Func):
 @threaded
 @pytest.mark.parametrize("alias", SQL)
 def test_per_backend_date_arithmetic_as_db_default_works_everywhere(alias):
-    stored = parse_datetime(raw_insert(alias, subscription(NowPlusDays(90))))
+    stored = parse_datetime(raw_insert(alias, subscription_model(NowPlusDays(90))))
     stored = stored if timezone.is_aware(stored) else timezone.make_aware(stored, dt_timezone.utc)
     assert round((stored - timezone.now()) / timedelta(days=1)) == 90
 
@@ -349,23 +339,40 @@ def test_every_exercise_has_a_hint():
 @threaded
 def test_reference_answers_pass():
     accepts(exercises, "to_composite_key", solutions.to_composite_key)
+    accepts(exercises, "to_composite_key", [migrations.RunSQL(  # another valid answer: the key dropped by name
+        sql="ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, DROP COLUMN id; "
+            "ALTER TABLE modern_orm_membership ADD PRIMARY KEY (user_id, team_id)",
+        reverse_sql=solutions.to_composite_key[0].reverse_sql, state_operations=STATE_OPERATIONS)])
     accepts(exercises, "line_total", solutions.line_total)
     assert exercises.check({}, record=False).passed == 0
 
 
+STATE_OPERATIONS = [migrations.RemoveField("membership", "id"),
+                    migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id"))]
+
+
 @threaded
 def test_to_composite_key_wrong_answers_fail_with_their_hint():
-    from django.db import migrations
-
-    autodetected = [migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id")),
-                    migrations.AlterField("membership", "id", models.BigIntegerField())]
-    rejects(exercises, "to_composite_key", autodetected, hint="the table has no primary key afterwards")
-    sql_only = [migrations.RunSQL(solutions.to_composite_key[0].sql)]
-    rejects(exercises, "to_composite_key", sql_only, hint="give RunSQL the autodetector's operations")
+    reference = solutions.to_composite_key[0]
+    rejects(exercises, "to_composite_key", STATE_OPERATIONS, hint="the table has no primary key afterwards")
+    rejects(exercises, "to_composite_key", [migrations.RunSQL(reference.sql, reference.reverse_sql)],
+            hint="give RunSQL the autodetector's operations")
     recreate = [migrations.RunSQL("DROP TABLE modern_orm_membership; CREATE TABLE modern_orm_membership "
-                                  "(id bigint, user_id integer, team_id integer, PRIMARY KEY (user_id, team_id))",
-                                  state_operations=autodetected)]
+                                  "(user_id integer, team_id integer, PRIMARY KEY (user_id, team_id))",
+                                  state_operations=STATE_OPERATIONS)]
     rejects(exercises, "to_composite_key", recreate, hint="keep the rows")
+    keeps_id = [migrations.RunSQL(  # the table keeps id as an identity column that Django's state calls a plain field
+        "ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, "
+        "ADD PRIMARY KEY (user_id, team_id)",
+        "ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, ADD PRIMARY KEY (id)",
+        state_operations=[migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id")),
+                          migrations.AlterField("membership", "id", models.BigIntegerField())])]
+    rejects(exercises, "to_composite_key", keeps_id, hint="still has its id column")
+    reversed_key = [migrations.RunSQL(reference.sql.replace("(user_id, team_id)", "(team_id, user_id)"),
+                                      reference.reverse_sql, state_operations=STATE_OPERATIONS)]
+    rejects(exercises, "to_composite_key", reversed_key, hint="in that order")
+    no_way_back = [migrations.RunSQL(reference.sql, state_operations=STATE_OPERATIONS)]
+    rejects(exercises, "to_composite_key", no_way_back, hint="give RunSQL a reverse_sql")
     rejects(exercises, "to_composite_key", "ALTER TABLE ...", hint="a list of migration operations")
 
 

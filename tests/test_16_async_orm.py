@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core.exceptions import SynchronousOnlyOperation
 from django.db import DatabaseError, OperationalError, connections, models, transaction
-from django.db.models import F, Func, Value
+from django.db.models import Count, F, Func, Value
 
 from course_project.env import PROJECT_ROOT
 from course_project.lessons.async_orm import solutions
@@ -47,6 +47,25 @@ def test_without_the_variable_sync_orm_calls_in_an_event_loop_fail(monkeypatch):
 
     with pytest.raises(SynchronousOnlyOperation, match="use a thread or sync_to_async"):
         asyncio.run(main())
+
+
+@threaded
+def test_atomic_in_a_coroutine_fails_and_sync_to_async_runs_it(monkeypatch):
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    shop("default")
+
+    def deposit():
+        with transaction.atomic():
+            Account.objects.filter(name="shop").update(balance=F("balance") + 10)
+
+    async def main():
+        with pytest.raises(SynchronousOnlyOperation):
+            deposit()
+        await sync_to_async(deposit)()
+        await sync_to_async(connections.close_all)()
+
+    asyncio.run(main())
+    assert Account.objects.get(name="shop").balance == 110
 
 
 class PgSleep(Func):
@@ -95,7 +114,7 @@ from course_project.lessons.async_orm.asgi import add_alias, asgi_get
 add_alias("asgi_persistent", CONN_MAX_AGE=60)
 add_alias("asgi_pool", CONN_MAX_AGE=0, OPTIONS={"pool": {"min_size": 1, "max_size": 2}})
 async def main(alias):
-    return [(await asgi_get(f"/pid/{alias}/"))["pid"] for _ in range(4)]
+    return [await asgi_get(f"/pid/{alias}/") for _ in range(4)]
 print(json.dumps({alias: asyncio.run(main(alias)) for alias in ("asgi_persistent", "asgi_pool")}))
 connections["asgi_pool"].close_pool()
 """
@@ -107,9 +126,10 @@ def test_under_asgi_persistent_connections_are_never_reused_but_a_pool_is():
     probe = subprocess.run([sys.executable, "-c", ASGI_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
                            timeout=60)
     assert probe.returncode == 0, probe.stderr
-    pids = json.loads(probe.stdout)
-    assert len(set(pids["asgi_persistent"])) == 4
-    assert len(set(pids["asgi_pool"])) <= 2
+    replies = json.loads(probe.stdout)
+    assert len({r["pid"] for r in replies["asgi_persistent"]}) == 4
+    assert len({r["thread"] for r in replies["asgi_persistent"]}) == 4  # one thread per request
+    assert len({r["pid"] for r in replies["asgi_pool"]}) <= 2
 
 
 # --- 5. Races in SQL -----------------------------------------------------------------------------
@@ -294,11 +314,39 @@ def check_then_update_unlocked(source, target, amount):
         return True
 
 
+def conditional_updates_without_a_transaction(source, target, amount):
+    """Each UPDATE commits on its own: no deadlock, no lost update, but a crash in between loses money."""
+    if Account.objects.filter(name=source, balance__gte=amount).update(balance=F("balance") - amount):
+        Account.objects.filter(name=target).update(balance=F("balance") + amount)
+        return True
+    return False
+
+
+def conditional_updates_in_a_transaction(source, target, amount):
+    """The first UPDATE locks the source row, the second the target: opposite directions deadlock."""
+    with transaction.atomic():
+        return conditional_updates_without_a_transaction(source, target, amount)
+
+
+def lock_both_in_scan_order(source, target, amount):
+    with transaction.atomic():
+        balance = dict(Account.objects.select_for_update().filter(name__in=[source, target])
+                       .values_list("name", "balance"))
+        if balance[source] < amount:
+            return False
+        Account.objects.filter(name=source).update(balance=F("balance") - amount)
+        Account.objects.filter(name=target).update(balance=F("balance") + amount)
+        return True
+
+
 @threaded
 def test_transfer_wrong_answers_fail_with_their_hint():
     rejects(exercises, "transfer", read_modify_save, hint="Lock the rows in the database")
     rejects(exercises, "transfer", lock_in_call_order, hint="deadlocked")
     rejects(exercises, "transfer", check_then_update_unlocked, hint="Lock the rows in the database")
+    rejects(exercises, "transfer", conditional_updates_without_a_transaction, hint="outside a transaction")
+    rejects(exercises, "transfer", conditional_updates_in_a_transaction, hint="deadlocked")
+    rejects(exercises, "transfer", lock_both_in_scan_order, hint="order_by('pk')")
 
 
 @threaded
@@ -322,3 +370,8 @@ def test_status_counts_wrong_answers_fail():
     rejects(exercises, "status_counts", sync_orm, hint="SynchronousOnlyOperation")
     rejects(exercises, "status_counts", one_query_per_status, hint="3 queries on the jobs table")
     rejects(exercises, "status_counts", counted_in_python, hint="count in the database")
+    rejects(exercises, "status_counts", sync_orm_in_sync_to_async, hint="hands synchronous code")
+
+
+async def sync_orm_in_sync_to_async():
+    return await sync_to_async(lambda: dict(Job.objects.values_list("status").annotate(Count("id")).order_by()))()

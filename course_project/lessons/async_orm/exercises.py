@@ -4,12 +4,19 @@ transfer runs the learner's function in real threads against PostgreSQL. Two exe
 races show up on every run rather than now and then: each thread pauses after its first plain SELECT of the
 accounts (so every thread has read before any writes: a lost update), and after its first statement that
 locks an account row (so two transfers in opposite directions each hold one row: a deadlock, unless the
-rows are locked in one fixed order).
+rows are locked in one fixed order). The wrapper also notes every UPDATE run outside a transaction, and
+every locking SELECT of several rows without an ORDER BY (its lock order is whatever order the database
+happens to scan the rows in).
 """
 import asyncio
 import os
+import sys
+import sysconfig
 import threading
+from pathlib import Path
 
+import asgiref
+import django
 from asgiref.sync import sync_to_async
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -32,6 +39,15 @@ def locks_rows(sql: str) -> bool:
     return TABLE in sql and ("FOR UPDATE" in upper or upper.startswith("UPDATE"))
 
 
+def is_update(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("UPDATE") and TABLE in sql
+
+
+def locks_several_rows_unordered(sql: str) -> bool:
+    upper = sql.upper()
+    return "FOR UPDATE" in upper and (" IN (" in upper or " OR " in upper) and "ORDER BY" not in upper
+
+
 def line_up(barrier: threading.Barrier):
     try:
         barrier.wait()
@@ -39,11 +55,13 @@ def line_up(barrier: threading.Barrier):
         pass
 
 
-def racing(read_barrier, lock_barrier, statements):
+def racing(read_barrier, lock_barrier, statements, outside_transaction):
     """An execute_wrapper that records this thread's SQL and lines the threads up at the risky moments."""
     state = {"read": False, "locked": False}
 
     def wrapper(execute, sql, params, many, context):
+        if is_update(sql) and not context["connection"].in_atomic_block:
+            outside_transaction.append(sql)
         result = execute(sql, params, many, context)
         statements.append(sql)
         if is_plain_read(sql) and not state["read"]:
@@ -61,13 +79,23 @@ def transfers_at_once(answer, calls):
     """answer(*call) for each call, all in threads at once; the results (or exceptions) and all SQL."""
     read_barrier = threading.Barrier(len(calls), timeout=2)
     lock_barrier = threading.Barrier(2, timeout=1.5)
-    statements = []
+    statements, outside_transaction = [], []
 
     def work(i):
-        with connections["default"].execute_wrapper(racing(read_barrier, lock_barrier, statements)):
+        with connections["default"].execute_wrapper(racing(read_barrier, lock_barrier, statements,
+                                                            outside_transaction)):
             return answer(*calls[i])
 
-    return run_threads(work, len(calls)), statements
+    results = run_threads(work, len(calls))
+    assert_in_one_transaction(outside_transaction)
+    return results, statements
+
+
+def assert_in_one_transaction(outside_transaction):
+    if outside_transaction:
+        raise AssertionError("transfer runs an UPDATE outside a transaction: each one commits on its own, so a "
+                             "crash between the two moves money out of one account and into none. Put the check "
+                             "and both writes in transaction.atomic()")
 
 
 def balances(*names):
@@ -88,8 +116,9 @@ def _(answer):
     Account.objects.filter(name__startswith="chk-").delete()
     Account.objects.bulk_create([Account(name="chk-a", balance=100), Account(name="chk-b", balance=100),
                                  Account(name="chk-c", balance=50)])
-    statements = []
-    with connections["default"].execute_wrapper(racing(threading.Barrier(1), threading.Barrier(1), statements)):
+    statements, outside_transaction = [], []
+    with connections["default"].execute_wrapper(racing(threading.Barrier(1), threading.Barrier(1), statements,
+                                                       outside_transaction)):
         moved = answer("chk-a", "chk-b", 30)
         refused = answer("chk-a", "chk-b", 500)
     assert (moved, refused) == (True, False), \
@@ -97,6 +126,11 @@ def _(answer):
         "return True when the money moved, False when the source has too little"
     assert balances("chk-a", "chk-b", "chk-c") == {"chk-a": 70, "chk-b": 130, "chk-c": 50}, \
         f"after moving 30 from a to b: {balances('chk-a', 'chk-b', 'chk-c')}, not a=70, b=130 (c untouched)"
+    assert_in_one_transaction(outside_transaction)
+    if any(locks_several_rows_unordered(sql) for sql in statements):
+        raise AssertionError("transfer locks both rows in one SELECT ... FOR UPDATE with no ORDER BY: the rows are "
+                             "then locked in whatever order the database scans them, which can change from one "
+                             "query plan to the next. Give the lock a fixed order: order_by('pk')")
     if any(is_plain_read(sql) and "balance" in sql for sql in statements):
         raise AssertionError("transfer reads the balance with a plain SELECT and writes later: another process "
                              "(a Python lock covers only this one) can write in between. Lock the rows in the "
@@ -129,8 +163,8 @@ def _(answer):
 
 @exercises.add("status_counts", "async status_counts(): {status: number of Jobs} on `default`, with the async "
                                 "ORM, in one query that counts in the database",
-               hint="values('status') then annotate(n=Count('id')) groups in SQL; iterate the queryset with "
-                    "`async for` inside a dict comprehension.")
+               hint="In the ORM, GROUP BY comes from values() followed by annotate(). A queryset can be read "
+                    "with `async for`.")
 def _(answer):
     assert asyncio.iscoroutinefunction(answer), "status_counts must be an async def function"
     for queued, taken, failed in ((3, 2, 1), (1, 4, 0)):
@@ -144,7 +178,11 @@ def _(answer):
             raise AssertionError(f"status_counts raised {type(got).__name__}: {str(got).splitlines()[0]}. "
                                  "In async code use the async ORM (acount, aget, async for), not the sync one")
         assert got == expected, f"status_counts() returned {got!r}, not {expected!r}"
-        job_queries = [sql for sql in statements if Job._meta.db_table in sql]
+        job_queries = [sql for sql, _ in statements if Job._meta.db_table in sql]
+        wrapped = {code for _, codes in statements for code in codes}
+        assert not wrapped, \
+            f"status_counts hands synchronous code ({', '.join(sorted(wrapped))}) to sync_to_async: that works, " \
+            "but the task is the async ORM itself (async for over a queryset, or its a... methods)"
         assert len(job_queries) == 1 and "COUNT(" in job_queries[0].upper() and "GROUP BY" in job_queries[0].upper(), \
             f"{len(job_queries)} queries on the jobs table, not one COUNT ... GROUP BY: count in the database"
     Job.objects.all().delete()
@@ -155,7 +193,7 @@ def run_guarded(answer):
     statements = []
 
     def record(execute, sql, params, many, context):
-        statements.append(sql)
+        statements.append((sql, code_outside_the_libraries()))
         return execute(sql, params, many, context)
 
     def watch(sender, connection, **kwargs):  # the async ORM's worker thread opens a connection of its own
@@ -178,3 +216,18 @@ def run_guarded(answer):
         if saved is not None:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
     return got, statements
+
+
+LIBRARIES = tuple(str(Path(module.__file__).resolve().parent) for module in (django, asgiref)) + (
+    str(Path(sysconfig.get_paths()["stdlib"]).resolve()), str(Path(__file__).resolve()))
+
+
+def code_outside_the_libraries() -> set:
+    """Functions on this thread's stack that are neither Django's, asgiref's, Python's nor this checker's:
+    with the async ORM, the worker thread runs only Django's code."""
+    frame, found = sys._getframe(1), set()
+    while frame is not None:
+        if not str(Path(frame.f_code.co_filename).resolve()).startswith(LIBRARIES):
+            found.add(frame.f_code.co_name)
+        frame = frame.f_back
+    return found

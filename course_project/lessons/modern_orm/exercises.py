@@ -28,40 +28,75 @@ def membership_with_an_id_key(alias: str) -> ProjectState:
     return state
 
 
+def unapply_operations(alias: str, operations: list, before: ProjectState) -> None:
+    """Run each operation's database_backwards on `alias`, last first, as `migrate` does to go back."""
+    states = [before]
+    for operation in operations:
+        states.append(states[-1].clone())
+        operation.state_forwards("modern_orm", states[-1])
+    for i in reversed(range(len(operations))):
+        with connections[alias].schema_editor() as editor:
+            operations[i].database_backwards("modern_orm", editor, states[i + 1], states[i])
+
+
+def table_key_and_rows(alias: str):
+    with connections[alias].cursor() as cursor:
+        constraints = connections[alias].introspection.get_constraints(cursor, MEMBERSHIP)
+        columns = [c.name for c in connections[alias].introspection.get_table_description(cursor, MEMBERSHIP)]
+        cursor.execute(f"SELECT user_id, team_id FROM {MEMBERSHIP} ORDER BY 1, 2")
+        rows = cursor.fetchall()
+    return [c["columns"] for c in constraints.values() if c["primary_key"]], columns, rows
+
+
+def accepted(sql: str) -> bool:
+    with connections["default"].cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute(sql)
+            return True
+        except IntegrityError:
+            return False
+
+
 @exercises.add("to_composite_key",
                "to_composite_key: migration operations that make Membership's primary key (user_id, team_id) "
-               "in the database and in Django's state, keeping the rows",
-               hint="The autodetector's two operations are right for Django's state and wrong for the table: "
-                    "give them to migrations.RunSQL(sql, reverse_sql, state_operations=[...]) and write the "
-                    "ALTER TABLE yourself (PostgreSQL names the old key <table>_pkey).")
+               "and drop its id column, in the database and in Django's state, keeping the rows, and that "
+               "migrate back",
+               hint="makemigrations' two operations are right for Django's state and wrong for the table. "
+                    "migrations.RunSQL can run SQL of your own and tell Django's state something else.")
 def _(answer):
     assert isinstance(answer, (list, tuple)) and all(isinstance(op, Operation) for op in answer), \
         "a list of migration operations, e.g. [migrations.RunSQL(...)]"
-    state = membership_with_an_id_key("default")
+    answer = list(answer)
+    before = membership_with_an_id_key("default")
     try:
-        state = apply_operations("default", list(answer), state)
-        with connections["default"].cursor() as cursor:
-            constraints = connections["default"].introspection.get_constraints(cursor, MEMBERSHIP)
-            cursor.execute(f"SELECT user_id, team_id FROM {MEMBERSHIP} ORDER BY 1, 2")
-            rows = cursor.fetchall()
-        keys = [c["columns"] for c in constraints.values() if c["primary_key"]]
+        state = apply_operations("default", answer, before)
+        keys, columns, rows = table_key_and_rows("default")
         assert rows == [(1, 10), (1, 20), (2, 10)], f"the table holds {rows} afterwards: keep the rows"
         assert keys, "the table has no primary key afterwards: the operations that suit Django's state drop " \
                      "the old key and add none; write the ALTER TABLE with RunSQL"
-        assert sorted(keys[0]) == ["team_id", "user_id"], f"the table's primary key is {keys[0]}, not (user_id, team_id)"
+        assert keys[0] == ["user_id", "team_id"], \
+            f"the table's primary key is ({', '.join(keys[0])}), not (user_id, team_id), in that order"
+        assert "id" not in columns, "the table still has its id column: drop it, as Django's state will not know it"
         model = state.apps.get_model("modern_orm", "Membership")
         assert isinstance(model._meta.pk, models.CompositePrimaryKey) and \
             [f.name for f in model._meta.pk_fields] == ["user_id", "team_id"], \
             f"Django's state still says the key is {model._meta.pk.name!r}: give RunSQL the autodetector's " \
             "operations as state_operations"
-        with connections["default"].cursor() as cursor:
-            try:
-                with transaction.atomic():
-                    cursor.execute(f"INSERT INTO {MEMBERSHIP} (id, user_id, team_id) VALUES (99, 1, 10)")
-                duplicate = True
-            except IntegrityError:
-                duplicate = False
-        assert not duplicate, "a second row for (1, 10) was accepted"
+        assert "id" not in {f.name for f in model._meta.fields}, \
+            "Django's state still has an id field the table no longer has: state_operations should remove it"
+        assert not accepted(f"INSERT INTO {MEMBERSHIP} (user_id, team_id) VALUES (1, 10)"), \
+            "a second row for (1, 10) was accepted"
+        model.objects.using("default").create(user_id=3, team_id=30)  # Django's state and the table agree
+        try:
+            unapply_operations("default", answer, before)
+        except NotImplementedError as e:
+            raise AssertionError(f"the migration cannot be undone ({e}): give RunSQL a reverse_sql") from None
+        keys, columns, rows = table_key_and_rows("default")
+        assert keys == [["id"]] and rows == [(1, 10), (1, 20), (2, 10), (3, 30)], \
+            f"migrated back, the table's key is {keys} with rows {rows}: reverse_sql should bring back the id key"
+        assert accepted(f"INSERT INTO {MEMBERSHIP} (user_id, team_id) VALUES (1, 10)"), \
+            "migrated back, a row without an id is refused: the id column needs its identity (autoincrement) back"
     finally:
         with connections["default"].cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {MEMBERSHIP}")
@@ -90,8 +125,7 @@ def generated_line_items(expression, alias):
 
 
 @exercises.add("line_total", "line_total: a GeneratedField expression, price × quantity with 10% off from 10 items",
-               hint="Case(When(quantity__gte=10, then=...), default=...) is an expression the database can "
-                    "compute; multiply by Value(Decimal('0.9')) for the discount.")
+               hint="You need a conditional expression the database can compute: look up Case and When.")
 def _(answer):
     from django.db.models.expressions import Combinable, Expression
 

@@ -26,7 +26,8 @@ class LineItem(models.Model):
 
 
 class VirtualLineItem(models.Model):
-    """A virtual generated column: computed on read. PostgreSQL 15 cannot, so only MariaDB and SQLite."""
+    """A virtual generated column: computed on read. PostgreSQL before 18 cannot, and Django 5.2 refuses it on
+    every PostgreSQL version, so only MariaDB and SQLite."""
 
     databases = ("legacy",)  # where migrate creates the table (course_project/routers.py)
     database = "legacy"  # where the ORM reads and writes unless told .using(...)
