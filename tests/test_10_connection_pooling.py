@@ -84,8 +84,36 @@ def _no_timeout(alias, sql, ms):
         return cursor.fetchall()
 
 
+def _constant_timeout(alias, sql, ms):
+    """SET LOCAL in one transaction, but always one second, whatever `ms` says."""
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '1s'")
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def _manual_transaction(alias, sql, ms):
+    """A valid answer without atomic(): set_autocommit(False), then commit."""
+    connection = connections[alias]
+    connection.set_autocommit(False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(ms)}ms"])
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        connection.commit()
+        return rows
+    except Exception:
+        connection.rollback()
+        raise
+    finally:
+        connection.set_autocommit(True)
+
+
 def test_query_with_timeout_checker_watches_the_transaction_and_the_next_client(through_pgbouncer):
     accepts(exercises, "query_with_timeout", solutions.query_with_timeout)
+    accepts(exercises, "query_with_timeout", _manual_transaction)
+    rejects(exercises, "query_with_timeout", _constant_timeout, hint="use the `ms` argument")
     rejects(exercises, "query_with_timeout", lambda alias, sql, ms: [(1, "fast")], hint="send the query through")
     rejects(exercises, "query_with_timeout", _session_set, hint="ran outside a transaction")
     rejects(exercises, "query_with_timeout", _session_set_in_a_transaction, hint="a session setting stays")
@@ -119,6 +147,19 @@ def test_bouncer_settings_checker_iterates_through_pgbouncer(through_pgbouncer):
             hint="server-side cursors break behind pgBouncer")
     rejects(exercises, "bouncer_settings", lambda base: {**solutions.bouncer_settings(base), "CONN_MAX_AGE": 60},
             hint="the connection outlived the request")
+    rejects(exercises, "bouncer_settings", _keeps_the_pool, hint="no pool in front of pgBouncer")
+    rejects(exercises, "bouncer_settings", _changes_base, hint="return a copy")
+
+
+def _keeps_the_pool(base):
+    """Everything right but Django's pool, left in OPTIONS."""
+    return {**solutions.bouncer_settings(base), "OPTIONS": base["OPTIONS"]}
+
+
+def _changes_base(base):
+    """Right settings, but OPTIONS shared with `base` and changed in place."""
+    base["OPTIONS"].pop("pool", None)
+    return {**solutions.bouncer_settings(base), "OPTIONS": base["OPTIONS"]}
 
 
 def test_stubs_match_the_checker():

@@ -12,6 +12,7 @@ from django.db.migrations.state import ProjectState
 from course_project.lessons.migrations import solutions
 from course_project.lessons.migrations.exercises import CONFLICT_WITH_WRITERS, exercises
 from course_project.lessons.migrations.throwaway import ThrowawayApp
+from course_project.lessons.migrations.zero_downtime.models import Edition
 from exercise_checks import accepts, assert_stubs_match, rejects
 
 
@@ -69,6 +70,9 @@ def test_unapply_target_checker_runs_the_learners_target():
     rejects(exercises, "unapply_target", lambda app, name: "zero", hint="unapplying only")
     # counting down the number works until an app's first migration (sessions has only 0001_initial)
     rejects(exercises, "unapply_target", lambda app, name: f"{int(name[:4]) - 1:04d}", hint="has no single migration")
+    # ... and counting down with zero for a first migration works until the numbers skip (the checker's 0009)
+    rejects(exercises, "unapply_target",
+            lambda app, name: "zero" if name[:4] == "0001" else f"{int(name[:4]) - 1:04d}", hint="has no single migration")
     assert columns() == ["id", "title", "writer", "isbn"]  # the checker migrated the app fully again
 
 
@@ -82,18 +86,37 @@ def _modes(statement, rollback=True):
     return modes
 
 
+def _keyword_guess(statement):
+    return "ADD" in statement or "INDEX" in statement
+
+
+def _measured_in_two_transactions(statement):
+    """The statement in a transaction of its own, rolled back; pg_locks read afterwards: its locks are gone."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+        transaction.set_rollback(True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
+                       "AND relation = 'zero_downtime_edition'::regclass")
+        return bool({row[0] for row in cursor.fetchall()} & CONFLICT_WITH_WRITERS)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_blocks_writers_checker_measures_locks_and_wants_no_trace():
     accepts(exercises, "blocks_writers", solutions.blocks_writers)
-    rejects(exercises, "blocks_writers", lambda statement: True, hint="go on")
-    rejects(exercises, "blocks_writers", lambda statement: False, hint="must wait")
+    rejects(exercises, "blocks_writers", lambda statement: True, hint="measure it")
+    rejects(exercises, "blocks_writers", lambda statement: False, hint="measure it")
+    rejects(exercises, "blocks_writers", _keyword_guess, hint="measure it")
+    rejects(exercises, "blocks_writers", lambda statement: (_modes(statement), _keyword_guess(statement))[1],
+            hint="must wait")  # measured, but answered from the keywords: CREATE TRIGGER, SET DEFAULT...
+    rejects(exercises, "blocks_writers", _measured_in_two_transactions, hint="measure it")
     rejects(exercises, "blocks_writers", lambda statement: bool(_modes(statement) - {"AccessShareLock"}),
             hint="go on")  # ROW EXCLUSIVE does not conflict with itself
     rejects(exercises, "blocks_writers", lambda statement: "AccessExclusiveLock" in _modes(statement),
             hint="must wait")  # SHARE (CREATE INDEX, REINDEX) blocks writers too
     rejects(exercises, "blocks_writers", lambda statement: bool(
         _modes(statement, rollback=False) & CONFLICT_WITH_WRITERS), hint="roll it back")
-    rejects(exercises, "blocks_writers", lambda statement: "blocks" if "INDEX" in statement else None,
+    rejects(exercises, "blocks_writers", lambda statement: "blocks" if _modes(statement) else None,
             hint="return True or False")
     with connection.cursor() as cursor:  # the checker rebuilt the table after the answer that kept its changes
         cursor.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'zero_downtime_edition'::regclass")
@@ -125,6 +148,10 @@ def test_zero_downtime_history_ends_at_the_model_and_keeps_slug_required():
         assert cursor.fetchone()[0] == "NO"
         cursor.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'edition_slug_not_null'")
         assert cursor.fetchone()[0] == 0
+    edition = Edition.objects.create(title="Second Edition")  # the code shipped with the migrations fills slug
+    assert edition.slug == f"second-edition-{edition.pk}"
+    assert Edition.objects.get(pk=edition.pk).slug == edition.slug
+    with connection.cursor() as cursor:
         cursor.execute("TRUNCATE zero_downtime_edition")
     loader = MigrationLoader(None, ignore_no_migrations=True)  # the model is where the migrations end
     changes = MigrationAutodetector(loader.project_state(), ProjectState.from_apps(apps)).changes(

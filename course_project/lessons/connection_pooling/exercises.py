@@ -46,7 +46,7 @@ def _(answer):
     statements = []
 
     def watch(execute, sql, params, many, context):
-        statements.append((sql, context["connection"].in_atomic_block))
+        statements.append((sql, not context["connection"].get_autocommit()))  # atomic() or set_autocommit(False)
         return execute(sql, params, many, context)
 
     try:
@@ -58,7 +58,7 @@ def _(answer):
             rows = answer(alias, f"SELECT {value}, 'fast'", ms)
         assert statements, f"send the query through connections[{alias!r}] (connections[alias].cursor())"
         assert [tuple(row) for row in rows or []] == [(value, "fast")], f"return the query's rows: got {rows!r}"
-        outside = [sql for sql, atomic in statements if not atomic]
+        outside = [sql for sql, in_transaction in statements if not in_transaction]
         assert not outside, (f"{outside[0]!r} ran outside a transaction: behind transaction pooling the next "
                              "statement may go to another server connection")
         seen = _seen_by_the_next_client(alias)
@@ -74,24 +74,38 @@ def _(answer):
         assert took < 2.5, f"pg_sleep(3) was cancelled only after {took:.1f} s"
         seen = _seen_by_the_next_client(alias)
         assert seen == "0", f"after the cancelled query, the next client found statement_timeout = {seen}"
+        [(inside,)] = answer(alias, "SELECT current_setting('statement_timeout')", ms)
+        assert inside == f"{ms}ms", (f"asked for {ms} ms, the query ran with statement_timeout = {inside}: "
+                                     "use the `ms` argument")
     finally:
         _seen_by_the_next_client(alias)  # whatever the answer left on the last server connection: reset
         unregister(alias)
 
 
-@exercises.add("bouncer_settings", "bouncer_settings(base): a PostgreSQL alias's settings, through pgBouncer "
-                                   "in transaction mode, a new connection per request",
-               hint="Start from a copy of `base`. Three things differ behind pgBouncer in transaction mode: "
-                    "where to connect, what becomes of cursors that outlive a transaction, and how long "
-                    "Django keeps a connection after a request.")
+@exercises.add("bouncer_settings", "bouncer_settings(base): a PostgreSQL alias's settings (kept connections, "
+                                   "or Django's pool), through pgBouncer in transaction mode, a new connection "
+                                   "per request",
+               hint="Start from a copy of `base` (copy its OPTIONS too: the checker reuses it). Four things differ "
+                    "behind pgBouncer in transaction mode: where to connect, what becomes of cursors that outlive a "
+                    "transaction, how long Django keeps a connection after a request, and whether Django pools.")
 def _(answer):
-    token = f"check_{secrets.token_hex(3)}"
-    base = copy.deepcopy(settings.DATABASES["default"])
-    base.update(CONN_MAX_AGE=60, DISABLE_SERVER_SIDE_CURSORS=False)
-    base["OPTIONS"] = {**base.get("OPTIONS", {}), "application_name": token}
-    result = answer(copy.deepcopy(base))
-    assert isinstance(result, dict), "return a settings dict"
+    kept = copy.deepcopy(settings.DATABASES["default"])
+    kept.update(CONN_MAX_AGE=60, DISABLE_SERVER_SIDE_CURSORS=False)
+    pooled = copy.deepcopy(settings.DATABASES["default"])
+    pooled.update(CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=False)
+    pooled["OPTIONS"] = {**pooled.get("OPTIONS", {}), "pool": {"min_size": 1, "max_size": 2}}
     fill_rows(20)
+    for base in (kept, pooled):
+        token = f"check_{secrets.token_hex(3)}"
+        base["OPTIONS"] = {**base.get("OPTIONS", {}), "application_name": token}
+        given = copy.deepcopy(base)
+        result = answer(given)
+        assert given == base, "return a copy: `base` itself was changed (copy.deepcopy(base) copies OPTIONS too)"
+        assert isinstance(result, dict), "return a settings dict"
+        _check_bouncer_settings(result, token)
+
+
+def _check_bouncer_settings(result: dict, token: str):
     alias = register(f"check_bouncer_{token}", copy.deepcopy(result))
     try:
         connection = connections[alias]
@@ -103,6 +117,8 @@ def _(answer):
             "connect through pgBouncer: its HOST and PORT"
         outcome = iterate_while_busy(alias)
         assert outcome.startswith("ok"), f"server-side cursors break behind pgBouncer in transaction mode ({outcome})"
+        assert connection.pool is None, ("Django's pool (OPTIONS['pool']) keeps client connections open between "
+                                         "requests: a new connection per request means no pool in front of pgBouncer")
         connection.ensure_connection()
         connection.close_if_unusable_or_obsolete()  # what Django does at the end of every request
         assert connection.connection is None, "the connection outlived the request: a new one per request needs CONN_MAX_AGE"

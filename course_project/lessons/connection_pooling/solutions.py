@@ -14,4 +14,6 @@ def query_with_timeout(alias, sql, ms):
 
 def bouncer_settings(base):
     bouncer = servers()["pgbouncer"]
-    return {**base, "HOST": bouncer.host, "PORT": bouncer.port, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True}
+    options = {key: value for key, value in base.get("OPTIONS", {}).items() if key != "pool"}  # no pool in front
+    return {**base, "HOST": bouncer.host, "PORT": bouncer.port, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True,
+            "OPTIONS": options}

@@ -3,10 +3,17 @@
 unapply_target puts migrations_lab in a state of its own choosing (for two migrations it picks), runs
 `migrate` with the learner's target, reads django_migrations, and migrates the app fully again
 afterwards. It is also asked about two of Django's own apps; those are never unapplied: Django's
-migration planner says what `migrate` would do. blocks_writers is given statements drawn from two
-pools; the checker measures each one's locks itself, and checks that the learner's run left no trace.
+migration planner says what `migrate` would do, and so it is for a copy of migrations_lab's history whose
+numbers skip. blocks_writers is given statements drawn from four lists (in two of them the keywords
+mislead); the checker measures each one's locks itself, watches that the answer measured them too (the
+statement and a pg_locks read in one transaction), and checks that the learner's run left no trace.
 """
 import random
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connections, transaction
@@ -14,6 +21,9 @@ from django.db.migrations.exceptions import AmbiguityError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.test.utils import override_settings
+
+from course_project.env import PROJECT_ROOT
 
 from course_project.runtime.checker import Exercises
 
@@ -45,9 +55,15 @@ def _picks(history) -> list:
     return random.sample(history, 2)  # two migrations: a fixed answer cannot fit both
 
 
-def _planned_unapply(app: str, name: str, target: str):
-    """What `migrate app target` would unapply in `app`, asked of Django's planner (nothing runs)."""
+def _planned_unapply(app: str, name: str, target: str, applied_up_to: str | None = None):
+    """What `migrate app target` would unapply in `app`, asked of Django's planner (nothing runs). With
+    `applied_up_to`, the planner assumes the app applied up to that migration (for a history not on disk)."""
     executor = MigrationExecutor(connections["default"])
+    if applied_up_to:
+        executor.loader.applied_migrations = {
+            **{key: value for key, value in executor.loader.applied_migrations.items() if key[0] != app},
+            **{node: executor.loader.graph.nodes[node]
+               for node in executor.loader.graph.forwards_plan((app, applied_up_to))}}
     try:
         node = (app, None) if target == "zero" else (app, executor.loader.get_migration_by_prefix(app, target).name)
     except (KeyError, AmbiguityError):
@@ -58,6 +74,27 @@ def _planned_unapply(app: str, name: str, target: str):
         f"{name} is still applied: `migrate {app} {target}` migrates *to* {name}, which keeps it applied"
     assert name in undone, f"{name} is still applied after `migrate {app} {target}`"
     assert undone == [name], f"`migrate {app} {target}` would unapply {undone}; unapplying only {name} is the task"
+
+
+def _gap_case(answer):
+    """migrations_lab's history as many teams' look: files deleted or squashed before they were shared, so the
+    numbers skip. A copy of its migrations whose last one is numbered 0009 (it still builds on 0004), loaded in
+    place of the app's own (MIGRATION_MODULES); the planner is asked, nothing is migrated."""
+    package = f"unapply_gap_{secrets.token_hex(4)}"
+    root = Path(tempfile.mkdtemp(prefix="course-gap-"))
+    shutil.copytree(PROJECT_ROOT / "course_project/lessons/migrations/migrations", root / package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / package / "0005_rename_author_writer.py").rename(root / package / "0009_rename_author_writer.py")
+    sys.path.insert(0, str(root))
+    try:
+        with override_settings(MIGRATION_MODULES={APP: package}):
+            name = "0009_rename_author_writer"
+            _planned_unapply(APP, name, str(answer(APP, name)), applied_up_to=name)
+    finally:
+        sys.path.remove(str(root))
+        for module in [m for m in sys.modules if m.split(".")[0] == package]:
+            del sys.modules[module]
+        shutil.rmtree(root, ignore_errors=True)
 
 
 DJANGOS_OWN = ("auth", "sessions")  # a long history, and an app whose only migration is its first
@@ -72,6 +109,7 @@ def _(answer):
     for app in DJANGOS_OWN:
         (_, leaf), = loader.graph.leaf_nodes(app)
         _planned_unapply(app, leaf, str(answer(app, leaf)))
+    _gap_case(answer)
     history = _history()
     try:
         for name in _picks(history):
@@ -90,10 +128,16 @@ def _(answer):
 
 
 TABLE = "zero_downtime_edition"
+CHECK = "edition_check_title"  # a NOT VALID check the checker adds, so that VALIDATE CONSTRAINT has one to scan
 BLOCKING = [f"CREATE INDEX edition_check_idx ON {TABLE} (title)",
             f"REINDEX TABLE {TABLE}",
             f"ALTER TABLE {TABLE} ADD COLUMN note text",
             f"ALTER TABLE {TABLE} ADD CONSTRAINT edition_check_positive CHECK (id > 0) NOT VALID"]
+BLOCKING_BY_SURPRISE = [  # no ADD, no INDEX, yet writers wait
+    f"CREATE TRIGGER edition_check_trigger BEFORE UPDATE ON {TABLE} "
+    "FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()",
+    f"ALTER TABLE {TABLE} ENABLE TRIGGER USER",
+    f"ALTER TABLE {TABLE} ALTER COLUMN title SET DEFAULT 'x'"]
 NOT_BLOCKING = [f"SELECT count(*) FROM {TABLE}",
                 f"UPDATE {TABLE} SET title = title WHERE id < 0",
                 f"DELETE FROM {TABLE} WHERE id < 0",
@@ -102,6 +146,9 @@ NOT_BLOCKING = [f"SELECT count(*) FROM {TABLE}",
                 f"ALTER TABLE {TABLE} SET (fillfactor = 90)",
                 f"ALTER TABLE {TABLE} ALTER COLUMN title SET STATISTICS 200",
                 f"CREATE STATISTICS edition_check_stats ON id, title FROM {TABLE}"]
+NOT_BLOCKING_BY_SURPRISE = [  # ALTER TABLE, and a full scan, yet writers go on
+    f"ALTER TABLE {TABLE} VALIDATE CONSTRAINT {CHECK}",
+    f"ALTER TABLE {TABLE} SET (autovacuum_enabled = off)"]
 CONFLICT_WITH_WRITERS = {"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"}
 
 
@@ -116,15 +163,42 @@ def _locks_of(statement: str) -> set:
     return modes
 
 
+def _measured_in_one_transaction(answer, statement):
+    """Call the answer with connections["default"] watched (execute_wrapper): the statement and a read of
+    pg_locks must run in one and the same transaction, the one that holds the statement's locks."""
+    connection = connections["default"]
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        with connection.connection.cursor() as raw:  # same session: in a transaction, the same transaction
+            raw.execute("SELECT transaction_timestamp()")
+            seen.append((sql, raw.fetchone()[0]))
+        return result
+
+    with connection.execute_wrapper(watch):
+        got = answer(statement)
+    started = {when for sql, when in seen if statement.strip().rstrip(";") in sql}
+    read = {when for sql, when in seen if "pg_locks" in sql}
+    assert started and read and started & read, (
+        f"blocks_writers({statement!r}): measure it. Run the statement and a read of pg_locks on "
+        "connections['default'], in one transaction (transaction.atomic()): locks end with their transaction")
+    return got
+
+
 def _fingerprint():
-    """What the pool's statements could change: columns, statistics targets, indexes, constraints, options,
-    comment, extended statistics."""
+    """What the drawn statements could change: columns, statistics targets, defaults, indexes, constraints
+    (and whether valid), options, comment, extended statistics, triggers (and whether enabled)."""
     with connections["default"].cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT array_agg(attname::text || ':' || coalesce(attstattarget::text, '') ORDER BY attnum) "
             "        FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped), "
             "       (SELECT array_agg(indexrelid::regclass::text ORDER BY 1) FROM pg_index WHERE indrelid = c.oid), "
-            "       (SELECT array_agg(conname::text ORDER BY 1) FROM pg_constraint WHERE conrelid = c.oid), "
+            "       (SELECT array_agg(pg_get_expr(adbin, adrelid) ORDER BY adnum) FROM pg_attrdef WHERE adrelid = c.oid), "
+            "       (SELECT array_agg(conname::text || ':' || convalidated::text ORDER BY 1) "
+            "        FROM pg_constraint WHERE conrelid = c.oid), "
+            "       (SELECT array_agg(tgname::text || ':' || tgenabled::text ORDER BY 1) "
+            "        FROM pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal), "
             "       c.reloptions, obj_description(c.oid, 'pg_class'), "
             "       (SELECT array_agg(stxname::text ORDER BY 1) FROM pg_statistic_ext WHERE stxrelid = c.oid) "
             "FROM pg_class c WHERE c.oid = %s::regclass", [TABLE])
@@ -140,14 +214,17 @@ def _fingerprint():
 def _(answer):
     _migrate_app("zero_downtime")
     rng = random.Random()
-    statements = rng.sample(BLOCKING, 3) + rng.sample(NOT_BLOCKING, 4)
+    statements = (rng.sample(BLOCKING, 2) + rng.sample(BLOCKING_BY_SURPRISE, 2) + rng.sample(NOT_BLOCKING, 3)
+                  + rng.sample(NOT_BLOCKING_BY_SURPRISE, 1))
     rng.shuffle(statements)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {CHECK} CHECK (title <> '') NOT VALID")
     before = _fingerprint()
     try:
         for statement in statements:
             modes = _locks_of(statement)
             must_wait = bool(modes & CONFLICT_WITH_WRITERS)
-            got = answer(statement)
+            got = _measured_in_one_transaction(answer, statement)
             assert _fingerprint() == before, \
                 f"after blocks_writers({statement!r}) its change is still there: measure it, then roll it back"
             assert isinstance(got, bool), f"return True or False, not {got!r}"
@@ -157,3 +234,6 @@ def _(answer):
         if _fingerprint() != before:  # a change that was not rolled back: rebuild the table from its migrations
             call_command("migrate", "zero_downtime", "zero", verbosity=0)
             _migrate_app("zero_downtime")
+        else:
+            with connections["default"].cursor() as cursor:
+                cursor.execute(f"ALTER TABLE {TABLE} DROP CONSTRAINT {CHECK}")
