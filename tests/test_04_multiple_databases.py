@@ -86,6 +86,12 @@ class LiveMultiDatabaseTests(TransactionTestCase):
         contact = signup("Frances", "f@example.com")
         self.assertEqual(list(PageView.objects.values_list("user_id", flat=True)), [contact.pk])
 
+    def test_a_failed_analytics_write_reaches_the_caller_and_keeps_the_contact(self):
+        with self.assertRaisesMessage(RuntimeError, "analytics is down"):
+            signup("Mary", "m@example.com", fail_in_analytics=True)
+        mary = Contact.objects.get(name="Mary")
+        self.assertFalse(PageView.objects.filter(user_id=mary.pk).exists())
+
 
 
 class ExerciseTests(TransactionTestCase):

@@ -123,42 +123,57 @@ def test_popular_slugs_wrong_answers_fail_with_their_hint(posts):
             hint="InvalidQueryError")
 
 
-def add_comment_by_saving(slug, author, content):
-    """The syllabus's way: read the post, append, save the list back."""
+def like_by_saving(slug, author):
+    """Read the post, add one to the comment's likes, save it back."""
     post = BlogPost.objects.get(slug=slug)
-    post.comments.append(Comment(author=author, content=content))
+    for comment in post.comments:
+        if comment.author == author:
+            comment.likes += 1
+            break
     post.save()
 
 
 LOCK = threading.Lock()
 
 
-def add_comment_in_a_lock(slug, author, content):
+def like_in_a_lock(slug, author):
     """Read-modify-save inside a lock: safe among these threads, not among processes."""
     with LOCK:
-        add_comment_by_saving(slug, author, content)
+        like_by_saving(slug, author)
 
 
-def add_comment_after_checking(slug, author, content):
+def like_after_checking(slug, author):
     """The right update, after a needless read."""
-    if BlogPost.objects(slug=slug).count():
-        solutions.add_comment(slug, author, content)
+    if BlogPost.objects(slug=slug, comments__author=author).count():
+        solutions.like_comment(slug, author)
 
 
-def test_add_comment_reference_passes_and_its_post_is_removed(posts):
-    accepts(exercises, "add_comment", solutions.add_comment)
+def test_like_comment_reference_passes_and_its_posts_are_removed(posts):
+    accepts(exercises, "like_comment", solutions.like_comment)
     assert not BlogPost.objects(slug__startswith="check-")
 
 
-def test_add_comment_constant_and_wrong_answers_fail(posts):
-    rejects(exercises, "add_comment", lambda slug, author, content: None, hint="sent nothing")
-    rejects(exercises, "add_comment", add_comment_by_saving, hint="one update command and no read")
-    rejects(exercises, "add_comment", add_comment_in_a_lock, hint="even inside a threading.Lock")
-    rejects(exercises, "add_comment", add_comment_after_checking, hint="one update command and no read")
-    rejects(exercises, "add_comment",
-            lambda slug, author, content: BlogPost.objects(slug=slug).update_one(
-                set__comments=[Comment(author=author, content=content)]),
-            hint="comments arrived")
+def test_like_comment_constant_and_wrong_answers_fail(posts):
+    rejects(exercises, "like_comment", lambda slug, author: None, hint="sent nothing")
+    rejects(exercises, "like_comment", like_by_saving, hint="one update command and no read")
+    rejects(exercises, "like_comment", like_in_a_lock, hint="even inside a threading.Lock")
+    rejects(exercises, "like_comment", like_after_checking, hint="one update command and no read")
+    rejects(exercises, "like_comment",  # an update, not findAndModify (which the server refuses here with $)
+            lambda slug, author: BlogPost.objects(slug=slug, comments__author=author).modify(inc__comments__S__likes=1),
+            hint="findAndModify")
+    rejects(exercises, "like_comment",  # the first comment, as in the notebook's comments__0__likes
+            lambda slug, author: BlogPost.objects(slug=slug).update_one(inc__comments__0__likes=1),
+            hint="not by a fixed position")
+    rejects(exercises, "like_comment",  # no comment in the filter: the server cannot resolve $
+            lambda slug, author: BlogPost.objects(slug=slug).update_one(inc__comments__S__likes=1),
+            hint="positional operator")
+    rejects(exercises, "like_comment",  # sets instead of adding
+            lambda slug, author: BlogPost.objects(slug=slug, comments__author=author).update_one(
+                set__comments__S__likes=1),
+            hint="do not set a value")
+    rejects(exercises, "like_comment",  # every post with a comment by that author
+            lambda slug, author: BlogPost.objects(comments__author=author).update(inc__comments__S__likes=1),
+            hint="only the post with that slug")
 
 
 def test_stubs_match_the_checker():

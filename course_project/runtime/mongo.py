@@ -22,8 +22,8 @@ from course_project.services.config import mongo_uri
 
 TIMEOUTS = {"serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
 # The syllabus's pool settings, shared by PyMongo and MongoEngine, but minPoolSize 0 instead of 10:
-# a minimum makes a background task keep reopening connections, which while a server is down
-# (the fault lessons stop servers on purpose) prints a traceback every few seconds.
+# a minimum makes a background task refill the pool, and it logs a traceback whenever a refill fails
+# (the fault lessons stop servers on purpose).
 POOL = {"maxPoolSize": 50, "minPoolSize": 0, "maxIdleTimeMS": 45000, "waitQueueTimeoutMS": 10000}
 
 

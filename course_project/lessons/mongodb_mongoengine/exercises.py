@@ -6,7 +6,8 @@ learner's function on them, and removes them again:
 - both run while the course's CommandListener (runtime.mongo.COMMANDS) records the commands sent,
   so "one query", "filtered on the server", "one update and no read" are counted, not trusted;
 - popular_slugs is asked at several thresholds, with posts exactly on each side of them;
-- add_comment is called by several threads at once on one post: every comment must arrive.
+- like_comment is called by several threads at once on one comment: every like must count, and
+  only the comment that author wrote may change.
 """
 import random
 import uuid
@@ -74,37 +75,45 @@ def _(answer):
         BlogPost.objects(slug__startswith=prefix).delete()
 
 
-@exercises.add("add_comment", "add_comment(slug, author, content): push a comment on the server, in one update",
-               hint="Let the server append to the list: an update on a queryset filtered by slug, with push__comments. "
-                    "No get(), no reload(), no save(): any read makes a race, even inside a lock.")
+@exercises.add("like_comment",
+               "like_comment(slug, author): add one like to the comment that author wrote on that post, on the "
+               "server, in one update command and no read",
+               hint="Filter the posts by slug and by comments__author, so the server knows which comment matched; "
+                    "then the positional operator S in the update key (inc__comments__S__likes=1) stands for "
+                    "that comment. No get(), no reload(), no save().")
 def _(answer):
     connect_mongoengine()
-    (slug,) = _make_posts(f"check-{uuid.uuid4().hex[:6]}", [(0, random.randint(1, 3))])
-    other = BlogPost.objects(slug__ne=slug).first()
-    other_before = len(other.comments) if other else 0
+    prefix, n_comments = f"check-{uuid.uuid4().hex[:6]}", random.randint(3, 5)
+    slug, other = _make_posts(prefix, [(0, n_comments), (0, n_comments)])  # the same authors on both
+    authors = [c.author for c in BlogPost.objects.get(slug=slug).comments]
+    target = random.choice(authors[1:])  # never the first comment: comments__0__ is not the answer
     try:
         with COMMANDS.watch() as sent:
-            answer(slug, "solo", "the first comment")
+            answer(slug, target)
         names = [c.name for c in sent]
-        assert names == ["update"], (f"one update command and no read, please: your function sent {names or 'nothing'}"
-                                     " (a read-modify-save loses comments, even inside a threading.Lock: another "
-                                     "process does not share your lock)")
-        _many_writers(answer, slug)
-        post = BlogPost.objects.get(slug=slug)
-        got = sorted((c.author, c.content) for c in post.comments if c.author.startswith("writer"))
-        want = sorted((f"writer{i}", f"comment {i}") for i in range(WRITERS))
-        assert got == want, (f"{WRITERS} threads commented at once and {len(got)} comments arrived: "
-                             "add it on the server ($push), not by saving the whole list")
-        assert len(post.comments) > WRITERS + 1, "the post's earlier comments are gone"
-        if other:
-            assert len(other.reload().comments) == other_before, "only the post with that slug may change"
+        assert names == ["update"], (
+            f"one update command and no read, please: your function sent {names or 'nothing'} (modify() sends "
+            "findAndModify, which also reads; a read-modify-save "
+            "loses likes, even inside a threading.Lock: another process does not share your lock)")
+        _many_likes(answer, slug, target)
+        answer(slug, "nobody")  # no comment by that author: nothing may change, and no error
+        likes = {c.author: c.likes for c in BlogPost.objects.get(slug=slug).comments}
+        wrong = [a for a in authors if a != target and likes[a]]
+        assert not wrong, (f"the like went to {wrong[0]}'s comment, not {target}'s: the comment is chosen by its "
+                           "author (the filter), not by a fixed position")
+        assert likes[target], "no like arrived on the comment"
+        assert likes[target] == WRITERS + 1, (
+            f"{WRITERS + 1} likes (one, then {WRITERS} threads at once) and the comment has {likes[target]}: "
+            "add one on the server ($inc), do not set a value")
+        assert not any(c.likes for c in BlogPost.objects.get(slug=other).comments), (
+            "only the post with that slug may change: another post has a comment by the same author")
     finally:
-        BlogPost.objects(slug=slug).delete()
+        BlogPost.objects(slug__startswith=prefix).delete()
 
 
-def _many_writers(answer, slug):
-    def write(i, barrier):
+def _many_likes(answer, slug, author):
+    def like(i, barrier):
         barrier.wait()  # every thread starts at the same moment
-        answer(slug, f"writer{i}", f"comment {i}")
+        answer(slug, author)
 
-    run_together(WRITERS, write)  # re-raises the first error
+    run_together(WRITERS, like)  # re-raises the first error

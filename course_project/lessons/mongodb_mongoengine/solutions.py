@@ -1,7 +1,7 @@
 """Reference answers for notebook 07."""
 from mongoengine.queryset.visitor import Q
 
-from course_project.lessons.mongodb_mongoengine.documents import BlogPost, Comment
+from course_project.lessons.mongodb_mongoengine.documents import BlogPost
 
 
 def popular_slugs(min_views, min_comments):
@@ -9,5 +9,5 @@ def popular_slugs(min_views, min_comments):
     return sorted(BlogPost.objects(Q(views__gte=min_views) | enough_comments).values_list("slug"))
 
 
-def add_comment(slug, author, content):
-    BlogPost.objects(slug=slug).update_one(push__comments=Comment(author=author, content=content))
+def like_comment(slug, author):
+    BlogPost.objects(slug=slug, comments__author=author).update_one(inc__comments__S__likes=1)
