@@ -13,7 +13,7 @@ set -Eeuo pipefail
 
 if [ "$1" = mongod ] && [ "$(id -u)" = 0 ]; then
   find /data/db /data/configdb \! -user mongodb -exec chown mongodb:mongodb {} +
-  exec setpriv --reuid=mongodb --regid=mongodb --init-groups "$BASH_SOURCE" "$@"
+  HOME=/data/db exec setpriv --reuid=mongodb --regid=mongodb --init-groups "$BASH_SOURCE" "$@"
 fi
 
 if [ "$1" = mongod ]; then
@@ -26,17 +26,18 @@ if [ "$1" = mongod ]; then
     # the temporary server: the same port and data folder, loopback only, no --replSet or --keyFile, no auth
     mongod --bind_ip 127.0.0.1 --port 27017 --dbpath /data/db &
     pid=$!
+    # readiness and the root user through PyMongo (beside SecantusDB): mongosh takes seconds to start
+    /opt/secantus/bin/python - <<'PY'
+import os
+from pymongo import MongoClient
+client = MongoClient("127.0.0.1", 27017, directConnection=True, serverSelectionTimeoutMS=60000)
+client.admin.command("ping")
+if os.environ.get("MONGO_INITDB_ROOT_USERNAME"):
+    client.admin.command("createUser", os.environ["MONGO_INITDB_ROOT_USERNAME"],
+                         pwd=os.environ["MONGO_INITDB_ROOT_PASSWORD"], roles=[{"role": "root", "db": "admin"}])
+PY
     shell=(mongosh --quiet --host 127.0.0.1 --port 27017)
-    for _ in $(seq 300); do
-      "${shell[@]}" --eval 'db.runCommand({ping: 1}).ok' >/dev/null 2>&1 && break
-      kill -0 "$pid" 2>/dev/null || { echo "error: the temporary server exited" >&2; exit 1; }
-      sleep 0.2
-    done
-    if [ -n "$user" ]; then
-      "${shell[@]}" admin --eval 'db.createUser({user: process.env.MONGO_INITDB_ROOT_USERNAME,
-        pwd: process.env.MONGO_INITDB_ROOT_PASSWORD, roles: [{role: "root", db: "admin"}]})' >/dev/null
-      shell+=(-u "$user" -p "$password" --authenticationDatabase admin)
-    fi
+    [ -n "$user" ] && shell+=(-u "$user" -p "$password" --authenticationDatabase admin)
     for f in /docker-entrypoint-initdb.d/*; do
       case "$f" in
         *.sh) if [ -x "$f" ]; then echo "$0: running $f"; "$f"; else echo "$0: sourcing $f"; . "$f"; fi ;;
