@@ -8,6 +8,8 @@ in .env forces one. `reset --yes` is the only command that deletes data.
 import sys
 import time
 
+# Server names may also follow an option (`reset --yes postgres`): argparse leaves those over, and run() takes them.
+PASSTHROUGH = True
 ACTIONS = ["up", "start", "down", "stop", "status", "reset", "logs", "doctor"]
 
 
@@ -49,7 +51,7 @@ def run(args) -> int:
     from course_project import services
     from course_project.services.probes import status_table
 
-    names = args.servers
+    names = [*args.servers, *args.extra]  # an unknown word is refused by services.config.select
     try:
         if args.action in ("up", "start"):
             up_all(names)

@@ -1,8 +1,10 @@
 """The compose backend: the same servers as Docker containers (docker-compose.yml)."""
+import re
 import subprocess
+import sys
 
 from course_project.env import ENV_FILE, INSTANCE
-from course_project.services.config import COMPOSE_FILE
+from course_project.services.config import COMPOSE_FILE, servers
 from course_project.services.docker_engine import engine_answers  # noqa: F401 (services.backend() uses it)
 from course_project.services.errors import ServiceError
 
@@ -14,13 +16,29 @@ def compose(*args, capture=False) -> str:
     cmd = ["docker", "compose", "-p", PROJECT, "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE), *args]
     proc = subprocess.run(cmd, capture_output=capture, text=True)
     if proc.returncode != 0:
+        taken = taken_port(proc.stderr or "")
+        if taken:
+            raise ServiceError(taken)
+        if capture and proc.stderr:
+            print(proc.stderr.rstrip()[-2000:], file=sys.stderr)
         raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); "
                            f"see `./course services logs`")
     return proc.stdout or ""
 
 
+def taken_port(output: str) -> str:
+    """The engine's 'address already in use' for one of our ports, as one line naming server and port."""
+    if not re.search(r"address already in use|port is already allocated", output):
+        return ""
+    for server in servers().values():
+        if re.search(rf"[:\s]{server.port}\b", output):
+            return (f"{server.title}: port {server.port} on {server.host} is already taken by another program. "
+                    f"Stop that program, or choose another port ({server.port_var}) in .env.")
+    return "a port the course needs is already taken by another program; `./course preflight` says which"
+
+
 def up(names):
-    compose("up", "-d", "--wait", *names)
+    compose("up", "-d", "--wait", *names, capture=True)
 
 
 def down(names):
