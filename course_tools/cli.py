@@ -21,6 +21,7 @@ COMMANDS = {  # name: (module, one-line help)
     "bench": ("bench", "measure connection costs and bulk loading side by side"),
     "manage": ("manage", "Django's manage.py (other arguments go to it)"),
     "lock": ("lock", "maintainers: recompile requirements-lab.lock after changing a pin"),
+    "lint": ("lint", "maintainers: ruff's lint and format checks (--fix applies the safe fixes)"),
 }
 
 
