@@ -1,4 +1,4 @@
-"""Maintainers: lint and format the course's code with ruff, configured once in pyproject.toml.
+"""Maintainers: lint and format the course's code with ruff, configured once in ruff.toml.
 
     ./course lint          # ruff check (Python files and the notebooks' code cells), ruff format --check
     ./course lint --fix    # apply ruff's safe fixes and its formatting, then check again
@@ -13,7 +13,7 @@ from course_project.env import PROJECT_ROOT
 
 
 def ruff(*args) -> int:
-    """Run the pinned ruff from the course environment in the project's root, which holds pyproject.toml."""
+    """Run the pinned ruff from the course environment in the project's root, which holds ruff.toml."""
     return subprocess.run([str(Path(sys.executable).with_name("ruff")), *args], cwd=PROJECT_ROOT).returncode
 
 

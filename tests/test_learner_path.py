@@ -40,14 +40,22 @@ def test_prose_talks_to_the_learner(lesson):
         assert not MAINTAINER_TALK.search(text), f"maintainer talk: {MAINTAINER_TALK.search(text)[0]!r}"
 
 
+def literal_or_source(node) -> str:
+    """A hint written as a string, or the expression that builds one (a name, a call)."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ast.unparse(node)
+
+
 def registered(lesson) -> dict:
     """{exercise: hint} as exercises.py registers them, read from its source (17's needs Django 6 to import)."""
     tree = ast.parse((PROJECT_ROOT / "course_project" / "lessons" / lesson.slug / "exercises.py").read_text())
     found = {}
     for call in ast.walk(tree):
-        if isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "add" and call.args:
+        if isinstance(call, ast.Call) and ast.unparse(call.func) == "exercises.add" and call.args:
             hint = next((k.value for k in call.keywords if k.arg == "hint"), None)
-            found[ast.literal_eval(call.args[0])] = ast.literal_eval(hint) if hint is not None else ""
+            found[ast.literal_eval(call.args[0])] = "" if hint is None else literal_or_source(hint)
     return found
 
 
@@ -73,3 +81,4 @@ def test_registered_reads_what_the_checker_registers():
 
     found = registered(LESSONS[1])
     assert list(found) == exercises.names and found == exercises.hints
+    assert literal_or_source(ast.parse("HINTS['x']").body[0].value) == "HINTS['x']"

@@ -1,4 +1,4 @@
-"""One linter and formatter, configured once (pyproject.toml): a slip is caught.
+"""One linter and formatter, configured once (ruff.toml): a slip is caught.
 
 The tree itself is not clean yet (issue 22: it is cleaned, in a commit of its own, once the notebooks' rewrite
 has landed); `./course lint` lists what is left."""
@@ -17,7 +17,7 @@ def ruff(*args, cwd=PROJECT_ROOT):
 
 
 def test_a_misformatted_file_and_a_late_binding_closure_are_caught(tmp_path):
-    shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path)
+    shutil.copy(PROJECT_ROOT / "ruff.toml", tmp_path)
     (tmp_path / "slip.py").write_text("def f( x ):\n    return [lambda: i for i in range(x)]\n")
     formatted = ruff("format", "--check", ".", cwd=tmp_path)
     assert formatted.returncode == 1 and "slip.py" in formatted.stdout and "would be reformatted" in formatted.stdout

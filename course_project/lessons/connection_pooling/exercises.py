@@ -7,6 +7,7 @@ while another client holds a transaction, and ends a request the way Django does
 """
 import copy
 import random
+import re
 import secrets
 import time
 
@@ -16,25 +17,40 @@ from django.db import DatabaseError, connections
 from course_project.lessons.connection_pooling.cursors import fill_rows, iterate_while_busy
 from course_project.lessons.connection_pooling.modes import register, unregister
 from course_project.runtime.checker import Exercises
+from course_project.env import PROJECT_ROOT
 from course_project.services.config import servers
 
 exercises = Exercises("10_connection_pooling")
 
 
+def _pool_size() -> int:
+    """pgBouncer's default_pool_size: at most this many server connections serve one database and user."""
+    ini = (PROJECT_ROOT / "course_project" / "services" / "pgbouncer" / "pgbouncer.ini").read_text()
+    return int(re.search(r"^default_pool_size\s*=\s*(\d+)", ini, re.M).group(1))
+
+
 def _seen_by_the_next_client(alias: str) -> str:
-    """statement_timeout as the next client of pgBouncer sees it. pgBouncer lends the most recently freed
-    server connection first, so this is the one the answer used; it is cleaned for whoever comes next."""
-    other = connections.create_connection(alias)
+    """statement_timeout as pgBouncer's next clients see it: as many clients as the pool has server connections,
+    each holding one in a transaction at the same time, so whichever connection the answer used is among them.
+    Returns the first setting that is not the default ('0'), else '0'; every connection is reset for whoever
+    comes next."""
+    clients, seen = [], []
     try:
-        other.set_autocommit(False)
-        with other.cursor() as cursor:
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            seen = cursor.fetchone()[0]
-            cursor.execute("RESET statement_timeout")
-        other.commit()
-        return seen
+        for _ in range(_pool_size()):
+            client = connections.create_connection(alias)
+            clients.append(client)
+            client.set_autocommit(False)
+            with client.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                seen.append(cursor.fetchone()[0])
+                cursor.execute("RESET statement_timeout")
+        return next((value for value in seen if value != "0"), "0")
     finally:
-        other.close()
+        for client in clients:
+            try:
+                client.commit()
+            finally:
+                client.close()
 
 
 @exercises.add("query_with_timeout", "query_with_timeout(alias, sql, ms): rows of `sql`, cancelled after ms "
