@@ -64,7 +64,7 @@ LESSONS = [
     Lesson("11", "migrations", "Migrations: a real history back and forth, --fake, resets, MongoDB, zero downtime",
            ("postgres", "mariadb", "mongodb"), (55, 75), sub_apps=("zero_downtime",)),
     Lesson("12", "best_practices", "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",
-           ("postgres", "mariadb"), (50, 65)),
+           ("postgres", "mariadb"), (55, 70)),
     Lesson("13", "troubleshooting", "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
            ALL, (50, 65)),
     Lesson("14", "modern_orm", "Django 5.x ORM: composite keys, generated columns, db_default",
