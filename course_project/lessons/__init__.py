@@ -71,7 +71,7 @@ LESSONS = [
            ("postgres", "mariadb", "mongodb"), (35, 50)),
     Lesson("15", "testing_multiple_databases",
            "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
-           ("postgres", "replica", "mongodb"), (50, 65)),
+           ("postgres", "replica", "mongodb"), (60, 75)),
     Lesson("16", "async_orm", "Async views and the ORM, and races in SQL: F(), select_for_update, skip_locked, deadlocks",
            ("postgres", "mariadb"), (35, 50)),
     Lesson("17", "django6", "Django 6.0 and 6.1: what changes for your databases (a kernel of its own, Python 3.12+)",
