@@ -137,37 +137,60 @@ def test_an_index_changes_the_plan(alias, used):
     assert any(used in step for step in after), after
 
 
-def test_roster_checker_adds_players_and_counts_queries(players):
-    accepts(exercises, "roster", solutions.roster)
-    constant = solutions.roster()
-    rejects(exercises, "roster", lambda: constant, hint="wrong rows or order")
-    rejects(exercises, "roster", lambda: [(p.name, p.team.name) for p in Player.objects.order_by("name")],
-            hint="queries: use select_related")
-    rejects(exercises, "roster", lambda: [(p.name, p.team.name) for p in Player.objects.select_related("team")
-                                          .order_by("-name")], hint="wrong rows or order")
+def test_squads_checker_needs_a_prefetch_sorted_by_the_database(players):
+    from django.db.models import Prefetch
+
+    accepts(exercises, "squads", solutions.squads)
+    constant = solutions.squads()
+    rejects(exercises, "squads", lambda: constant, hint="wrong teams or team order")
+    # the notebook's prefetch cell, as a list: the players come in the model's default (name) order
+    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in t.players.all()])
+                                          for t in Team.objects.prefetch_related("players")],
+            hint="players in the wrong order")
+    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in t.players.order_by("-id")])
+                                          for t in Team.objects.all()], hint="queries, not 2")
+    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
+                                          for t in Team.objects.prefetch_related("players")],
+            hint="sorted in Python")
+    accepts(exercises, "squads", lambda: [
+        (t.name, [p.name for p in t.newest]) for t in Team.objects.prefetch_related(
+            Prefetch("players", queryset=Player.objects.order_by("-pk"), to_attr="newest"))])
     assert Player.objects.count() == 9  # the checker's players are gone again
 
 
-def test_find_players_checker_tries_an_injection_and_a_quote(players):
+def test_find_players_checker_wants_one_parameter_per_name(players):
     accepts(exercises, "find_players", solutions.find_players)
-    rejects(exercises, "find_players", lambda name: ["P00"], hint="an injection attempt must match nothing")
-    rejects(exercises, "find_players", lambda name: [] if "'1'='1" in name else ["P00"], hint="returned ['P00']")
-    rejects(exercises, "find_players", lambda name: [p.name for p in Player.objects.raw(
-        f"SELECT * FROM practices_player WHERE name = '{name}'")], hint="an injection attempt must match nothing")
+    rejects(exercises, "find_players", lambda names: ["P00"], hint="an injection attempt must match nothing")
 
-    def block_list(name):  # a naive filter instead of a parameter
-        if " OR " in name.upper():
-            return []
-        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name = '{name}'")]
+    def search_safe(name):  # the notebook's cell, given a list: the whole list is one value, which matches no name
+        return [p.name for p in Player.objects.raw("SELECT * FROM practices_player WHERE name = %s ORDER BY name",
+                                                   [name])]
 
-    rejects(exercises, "find_players", block_list, hint="a name with a quote broke the query")
+    rejects(exercises, "find_players", search_safe, hint="not the two players in name order")
 
-    def escaped_by_hand(name):  # safe today, but the name is in the SQL text: no parameter
-        quoted = name.replace("'", "''")
-        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name = '{quoted}'")]
+    def no_empty_case(names):
+        placeholders = ", ".join(["%s"] * len(names))
+        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({placeholders})"
+                                                   " ORDER BY name", list(names))]
 
-    rejects(exercises, "find_players", escaped_by_hand, hint="the name is part of the SQL text")
-    accepts(exercises, "find_players", lambda name: list(Player.objects.filter(name=name).values_list("name", flat=True)))
+    rejects(exercises, "find_players", no_empty_case, hint="the query failed")
+
+    def pasted(names):
+        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in names) or "NULL"
+        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({listed})"
+                                                   " ORDER BY name")]
+
+    rejects(exercises, "find_players", pasted, hint="a name is part of the SQL text")
+
+    def first_name_only(names):
+        return solutions.find_players(names[:1])
+
+    rejects(exercises, "find_players", first_name_only, hint="not the two players in name order")
+    accepts(exercises, "find_players", lambda names: list(Player.objects.filter(name__in=names)
+                                                          .order_by("name").values_list("name", flat=True)))
+    accepts(exercises, "find_players", lambda names: [p.name for p in Player.objects.raw(
+        "SELECT * FROM practices_player WHERE name = ANY(%s) ORDER BY name", [list(names)])])
+    assert Player.objects.count() == 9
 
 
 def test_every_exercise_has_a_hint():

@@ -278,9 +278,11 @@ def test_reference_answers_pass(unblocked):
 
 
 def audit_tests(databases=("default", "analytics"), capture=True, through_router=False, count_callbacks=True,
-                check_account=True):
+                check_account=True, rollback=True):
     """AuditTests variants a learner might write."""
     from contextlib import nullcontext
+
+    from django.db import transaction
 
     class AuditTests(TestCase):
         def test_open_account(self):
@@ -292,6 +294,16 @@ def audit_tests(databases=("default", "analytics"), capture=True, through_router
                 self.assertTrue(Account.objects.using("default").filter(name="ada").exists())
             entries = AuditEntry.objects.all() if through_router else AuditEntry.objects.using("analytics")
             self.assertEqual([str(e) for e in entries], ["ada: opened"])
+
+        if rollback:
+            def test_rolled_back(self):
+                with self.captureOnCommitCallbacks(execute=True):
+                    with self.assertRaises(RuntimeError):
+                        with transaction.atomic(using="default"):
+                            open_account("bo")
+                            raise RuntimeError("roll back")
+                self.assertFalse(Account.objects.using("default").exists())
+                self.assertFalse(AuditEntry.objects.using("analytics").exists())
 
     AuditTests.databases = set(databases)
     return AuditTests
@@ -331,7 +343,8 @@ def test_audit_tests_constant_and_trivial_answers_fail(unblocked):
     ({"databases": ("default",)}, "declare exactly the databases the test touches"),
     ({"capture": False}, "your test fails on the correct code (test_open_account: FAIL AssertionError"),
     ({"through_router": True}, "also passes with a broken router that writes the audit entry to default"),
-    ({"count_callbacks": False}, "writes the audit entry at once, without on_commit"),
+    ({"count_callbacks": False, "rollback": False}, "writes the audit entry at once"),
+    ({"rollback": False}, "writes the audit entry at once"),  # the notebook's AuditCaptured plus the account
     ({"check_account": False}, "never stores the account"),
 ])
 def test_audit_tests_plausible_mistakes_get_their_hint(unblocked, variant, hint):
@@ -362,3 +375,12 @@ def test_allow_migrate_plausible_mistakes_get_their_hint():
     message = result_of("allow_migrate", ignores_the_model).message
     assert message.startswith("allow_migrate('analytics', 'testing_multiple_databases', model_name='auditentry') "
                               "returned False"), message
+
+    def every_model_by_its_databases(db, app_label, model_name=None, **hints):  # Account has no tuple
+        if app_label != "testing_multiple_databases":
+            return None
+        return db in ("default", "analytics") if model_name != "account" else db == "default"
+
+    message = result_of("allow_migrate", every_model_by_its_databases).message
+    assert message.startswith("allow_migrate('analytics', 'testing_multiple_databases', model_name=None) "
+                              "returned True"), message

@@ -1,7 +1,7 @@
 """Notebook 12's exercises (reference answers: solutions.py).
 
-The checks add players of their own (with names no one can know in advance, one of them with a
-quote in it), call the learner's function, count its queries, and remove the players again.
+The checks add a team and players of their own (with names no one can know in advance, one of them with a
+quote in it), call the learner's function, count its queries, and roll the additions back.
 """
 import secrets
 
@@ -32,22 +32,29 @@ def _with_new_players(check):
         pass
 
 
-@exercises.add("roster", "roster(): [(player, team)] ordered by player, in one query",
-               hint="The team name lives in another table: ask the ORM to join it into the players' query "
-                    "(select_related), and order by the player's name.")
+@exercises.add("squads", "squads(): [(team, [players, newest first])] ordered by team, in exactly two queries, "
+                         "the players sorted by the database",
+               hint="prefetch_related accepts a Prefetch object, and a Prefetch can carry a queryset of its own, "
+                    "with an order_by that is not the model's default.")
 def _(answer):
     def check(names):
-        expected = [(p.name, p.team.name) for p in Player.objects.select_related("team").order_by("name")]
+        expected = [(t.name, [p.name for p in t.players.order_by("-id")]) for t in Team.objects.order_by("name")]
         with CaptureQueriesContext(connections["default"]) as queries:
-            got = [tuple(row) for row in answer()]
-        assert got == expected, "wrong rows or order (the checker added players of its own)"
-        assert len(queries.captured_queries) == 1, f"{len(queries.captured_queries)} queries: use select_related"
+            got = [(team, list(players)) for team, players in answer()]
+        assert [team for team, _ in got] == [team for team, _ in expected], \
+            "wrong teams or team order (the checker added a team of its own)"
+        assert got == expected, "players in the wrong order: newest (highest id) first within each team"
+        count = len(queries.captured_queries)
+        assert count == 2, f"{count} queries, not 2: prefetch the players instead of asking per team"
+        assert any('"id" DESC' in q["sql"] for q in queries.captured_queries), \
+            "the players were sorted in Python: let the database sort them (Prefetch with a queryset)"
 
     _with_new_players(check)
 
 
-def _statements(answer, name):
-    """Call answer(name), recording each statement it sends: (sql text, params)."""
+def _statements(answer, names):
+    """Call answer(names), recording the (sql, params) pairs handed to Django's cursor, before the driver
+    binds them."""
     sent = []
 
     def record(execute, sql, params, many, context):
@@ -55,28 +62,36 @@ def _statements(answer, name):
         return execute(sql, params, many, context)
 
     with connections["default"].execute_wrapper(record):
-        found = list(answer(name))
+        found = list(answer(names))
     return found, sent
 
 
-@exercises.add("find_players", "find_players(name): the players called `name`, safe against SQL injection, "
-                               "with the name sent as a query parameter",
-               hint="Never put the name into the SQL text yourself, escaped or not: give it to the driver, "
-                    "Player.objects.raw(sql, [name]) with %s in the SQL, or the ORM's filter(name=name).")
+def _flat(params):
+    """The parameter values, a list or tuple parameter (= ANY(%s)) opened one level."""
+    for value in params or ():
+        yield from (value if isinstance(value, (list, tuple)) else [value])
+
+
+@exercises.add("find_players", "find_players(names): the players whose name is in `names`, in name order, "
+                               "every name sent as a query parameter; [] for no names",
+               hint="Build one %s placeholder per name for an IN (...) list and pass the names as the parameters "
+                    "(or let the ORM do it with name__in). An empty IN () is a syntax error: answer [] first.")
 def _(answer):
     def check(names):
-        assert list(answer("x' OR '1'='1")) == [], "an injection attempt must match nothing"
-        for name in names:
-            try:
-                found, sent = _statements(answer, name)
-            except DatabaseError as error:
-                raise AssertionError(f"a name with a quote broke the query ({type(error).__name__}): "
-                                     "pass the name as a parameter") from None
-            assert found == [name], f"find_players({name!r}) returned {found}"
-            token = name.split()[-1]  # unique to this check: it can only be in the SQL if the name was pasted in
-            assert not any(token in sql for sql, _ in sent), \
-                "the name is part of the SQL text (escaped by hand?): pass it as a parameter, %s with [name]"
-            assert any(name in (params or ()) for _, params in sent), \
-                "no statement carried the name as a parameter: pass it as a parameter, %s with [name]"
+        try:
+            assert list(answer(["x' OR '1'='1"])) == [], "an injection attempt must match nothing"
+            assert list(answer([])) == [], "no names must give [] (an empty IN () is not valid SQL)"
+            asked = [names[1], "Nobody at all", names[0]]
+            found, sent = _statements(answer, asked)
+        except DatabaseError as error:
+            raise AssertionError(f"the query failed ({type(error).__name__}): one %s per name, "
+                                 "and the names as the parameters") from None
+        assert found == sorted(names), f"find_players({asked!r}) returned {found}, not the two players in name order"
+        tokens = {name.split()[-1] for name in names}  # unique to this check: in the SQL only if pasted in
+        assert not any(token in sql for sql, _ in sent for token in tokens), \
+            "a name is part of the SQL text (escaped by hand?): pass every name as a parameter"
+        carried = [value for _, params in sent for value in _flat(params)]
+        assert all(name in carried for name in names), \
+            "not every name travelled as a parameter: one %s per name, with the names as params"
 
     _with_new_players(check)

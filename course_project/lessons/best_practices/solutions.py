@@ -1,10 +1,17 @@
 """Reference answers for notebook 12."""
-from course_project.lessons.best_practices.models import Player
+from django.db.models import Prefetch
+
+from course_project.lessons.best_practices.models import Player, Team
 
 
-def roster():
-    return [(p.name, p.team.name) for p in Player.objects.select_related("team").order_by("name")]
+def squads():
+    newest_first = Prefetch("players", queryset=Player.objects.order_by("-id"))
+    return [(team.name, [p.name for p in team.players.all()]) for team in Team.objects.prefetch_related(newest_first)]
 
 
-def find_players(name):
-    return [p.name for p in Player.objects.raw("SELECT * FROM practices_player WHERE name = %s", [name])]
+def find_players(names):
+    if not names:
+        return []
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"SELECT * FROM practices_player WHERE name IN ({placeholders}) ORDER BY name"
+    return [p.name for p in Player.objects.raw(sql, list(names))]

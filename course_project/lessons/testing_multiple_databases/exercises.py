@@ -1,8 +1,9 @@
 """Notebook 15's exercises (reference answers: solutions.py).
 
 Each checker runs what the learner wrote: the TestCase with Django's test machinery, on the correct
-code (it must pass), then on broken versions that a useful test must catch: a router that sends the
-audit entry to default, an open_account() without on_commit, and one that never stores the account.
+code (it must pass), then on broken versions that useful tests must catch: a router that sends the
+audit entry to default, an open_account() that never stores the account, one whose on_commit is on
+analytics, and one that writes the entry at once (only a rolled-back case shows that one).
 The router method is called on models the checker picks, directly and through django.db.router.
 """
 from contextlib import contextmanager
@@ -35,11 +36,21 @@ def _failures(result) -> str:
     return "; ".join(line for line in result.lines if not line.endswith(": ok"))
 
 
-def audit_at_once(name: str):
-    """Mutant: the audit entry is written at once, inside the transaction (no on_commit)."""
+def audit_outside_on_commit(name: str):
+    """Mutant: the audit write moved out of the callback (written at once); on_commit keeps only a welcome
+    mail. One callback, the account and the entry all still there after a commit: only a rollback shows it."""
     with transaction.atomic(using="default"):
         account = Account.objects.create(name=name)
         AuditEntry.objects.create(account=name, action="opened")
+        transaction.on_commit(lambda: None, using="default")  # send_welcome_mail(name)
+    return account
+
+
+def wrong_using(name: str):
+    """Mutant: on_commit registered on analytics' transaction, not on the account's."""
+    with transaction.atomic(using="default"):
+        account = Account.objects.create(name=name)
+        transaction.on_commit(lambda: AuditEntry.objects.create(account=name, action="opened"), using="analytics")
     return account
 
 
@@ -61,11 +72,11 @@ def mutated(function, mutant):
         function.__code__ = original
 
 
-@exercises.add("AuditTests", "a TestCase: open_account() stores the account on default and, after the commit, "
-                             "its audit entry on analytics",
-               hint="Call open_account() inside self.captureOnCommitCallbacks(execute=True) as callbacks; then "
-                    "check three things: one callback was registered, the account is on default, the entry is on "
-                    "analytics (ask each database with using(...)).")
+@exercises.add("AuditTests", "a TestCase: a committed open_account() leaves the account on default and its "
+                             "audit entry on analytics; one rolled back leaves neither",
+               hint="Two tests. For the rollback: inside captureOnCommitCallbacks(execute=True), wrap open_account() "
+                    "in transaction.atomic(using='default') and raise inside it (assertRaises around the block); "
+                    "the callbacks of a rolled-back block are discarded. Ask each database with using(...).")
 def _(answer):
     assert isinstance(answer, type) and issubclass(answer, TransactionTestCase), \
         "write a test class: class AuditTests(TestCase): ..."
@@ -81,15 +92,15 @@ def _(answer):
     assert not broken.wasSuccessful(), (
         "your test also passes with a broken router that writes the audit entry to default: a read through "
         "the router follows the same mistake, so check the database itself with using('analytics')")
-    with mutated(open_account, audit_at_once):
-        broken = run_quietly(answer)
-    assert not broken.wasSuccessful(), (
-        "your test also passes when open_account() writes the audit entry at once, without on_commit (and when "
-        "your test never calls open_account()): check that exactly one commit callback was registered")
-    with mutated(open_account, no_account):
-        broken = run_quietly(answer)
-    assert not broken.wasSuccessful(), (
-        "your test also passes when open_account() never stores the account: check the account on default too")
+    for mutant, message in (
+            (no_account, "never stores the account: check the account on default too"),
+            (wrong_using, "registers its on_commit on analytics instead of default: check that the audit entry "
+                          "really exists after a committed open_account()"),
+            (audit_outside_on_commit, "writes the audit entry at once (its on_commit does something else): test a "
+                                      "rolled-back open_account() too, and check that no audit entry is left")):
+        with mutated(open_account, mutant):
+            broken = run_quietly(answer)
+        assert not broken.wasSuccessful(), f"your tests also pass when open_account() {message}"
 
 
 # (db, app_label, model_name): what a correct allow_migrate answers
@@ -100,6 +111,12 @@ EXPECTED = {
     ("analytics", LABEL, "auditentry"): True,
     ("legacy", LABEL, "account"): False,
     ("legacy", LABEL, "auditentry"): False,
+    ("mongodb", LABEL, "auditentry"): False,
+    ("sqlite", LABEL, "account"): False,
+    # model_name=None: an operation on no model (RunPython, RunSQL): it runs where the app lives, default only
+    ("default", LABEL, None): True,
+    ("analytics", LABEL, None): False,
+    ("mongodb", LABEL, None): False,
 }
 OTHER_APPS = [("default", "auth", "user"), ("analytics", "analytics", "pageview"), ("default", "replicas", "order"),
               ("legacy", "multidb", "legacyorder"), ("mongodb", "mongo_orm", "author")]
@@ -107,8 +124,9 @@ OTHER_APPS = [("default", "auth", "user"), ("analytics", "analytics", "pageview"
 
 @exercises.add("allow_migrate", "allow_migrate(db, app_label, model_name=None, **hints): this lesson's tables "
                                 "where their models say, None for every other app",
-               hint="Return None first for any app_label that is not this lesson's; then decide by model_name: "
-                    "look at each model's `databases` tuple.")
+               hint="Return None first for any app_label that is not this lesson's. AuditEntry's table may exist where "
+                    "its `databases` tuple says; Account has no such attribute, so it lives where the app "
+                    "lives (default) only; so does an operation with model_name=None (RunPython, RunSQL).")
 def _(answer):
     for db, app_label, model_name in OTHER_APPS:
         assert answer(db, app_label, model_name=model_name) is None, \
@@ -116,7 +134,8 @@ def _(answer):
     for (db, app_label, model_name), expected in EXPECTED.items():
         got = answer(db, app_label, model_name=model_name)
         assert got is expected, f"allow_migrate({db!r}, {app_label!r}, model_name={model_name!r}) returned " \
-                                f"{got!r}: a model's `databases` says where its table may be created"
+                                f"{got!r}: AuditEntry.databases says where its table may be created; Account and " \
+                                f"model_name=None belong on default only"
     learner_router = type("LearnerRouter", (), {"allow_migrate": staticmethod(answer)})()
     with override_settings(DATABASE_ROUTERS=[learner_router, *settings.DATABASE_ROUTERS]):
         for model in apps.get_app_config(LABEL).get_models():
