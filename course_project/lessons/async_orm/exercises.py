@@ -9,6 +9,7 @@ every locking SELECT of several rows without an ORDER BY (its lock order is what
 happens to scan the rows in).
 """
 import asyncio
+import inspect
 import os
 import sys
 import sysconfig
@@ -166,7 +167,7 @@ def _(answer):
                hint="In the ORM, GROUP BY comes from values() followed by annotate(). A queryset can be read "
                     "with `async for`.")
 def _(answer):
-    assert asyncio.iscoroutinefunction(answer), "status_counts must be an async def function"
+    assert inspect.iscoroutinefunction(answer), "status_counts must be an async def function"
     for queued, taken, failed in ((3, 2, 1), (1, 4, 0)):
         Job.objects.all().delete()
         Job.objects.bulk_create([Job(name=f"q{i}") for i in range(queued)]

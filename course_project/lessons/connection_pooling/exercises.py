@@ -58,7 +58,10 @@ def _seen_by_the_next_client(alias: str) -> str:
                hint="Behind transaction pooling only a transaction keeps your statements on one server "
                     "connection, and a setting made with SET LOCAL (or set_config(name, value, true)) ends with it.")
 def _(answer):
-    alias = register(f"check_timeout_{secrets.token_hex(3)}", copy.deepcopy(settings.DATABASES["bouncer"]))
+    through = copy.deepcopy(settings.DATABASES["bouncer"])
+    bouncer = servers()["pgbouncer"]
+    through.update(HOST=bouncer.host, PORT=str(bouncer.port))  # pgBouncer itself, even where tests mirror the alias
+    alias = register(f"check_timeout_{secrets.token_hex(3)}", through)
     statements = []
 
     def watch(execute, sql, params, many, context):
