@@ -6,6 +6,7 @@ the hub itself does.
 """
 import json
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -192,14 +193,20 @@ class BareLab:
 
 
 def free_port_block(size: int = 4) -> int:
-    """A port whose next `size - 1` are free too (the hub, its API, the proxy's API, the progress page)."""
+    """A port whose next `size - 1` are free too (the hub, its API, the proxy's API, the progress page).
+
+    Drawn below Linux's ephemeral range and above the course's instance blocks (13306-18007): a port handed
+    out by bind(0) is ephemeral, and any outgoing connection made before the hub listens may take it."""
+    try:
+        ephemeral = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32768
+    low, high = 20000, max(20000 + 100 * size, ephemeral) - size
     for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port + size < 65536 and all(_free(p) for p in range(port, port + size)):
+        port = random.randrange(low, high)
+        if all(_free(p) for p in range(port, port + size)):
             return port
-    raise OSError("no free block of ports on 127.0.0.1")
+    raise OSError(f"no free block of {size} ports on 127.0.0.1 between {low} and {high + size}")
 
 
 def _free(port: int) -> bool:
