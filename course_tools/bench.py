@@ -9,8 +9,8 @@ tests: timings are reported, never asserted. Loads are bounded and target 127.0.
 import json
 import os
 import platform
-import sys
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -56,10 +56,13 @@ def per_query(n: int) -> dict:
                 connections[alias].close()
         return run
 
-    results["Django, new connection per query"] = timed(django_query(aliases["new connection per request"], True), n)
-    results["Django, persistent connection"] = timed(django_query(aliases["persistent (CONN_MAX_AGE=60)"], False), n)
-    results["Django, native pool (close returns it)"] = timed(django_query(aliases["Django's pool (psycopg 3)"], True), n)
-    results["Django via pgBouncer, new connection"] = timed(django_query(aliases["pgBouncer, transaction mode"], True), n)
+    for label, alias, close in (
+        ("Django, new connection per query", "new connection per request", True),
+        ("Django, persistent connection", "persistent (CONN_MAX_AGE=60)", False),
+        ("Django, native pool (close returns it)", "Django's pool (psycopg 3)", True),
+        ("Django via pgBouncer, new connection", "pgBouncer, transaction mode", True),
+    ):
+        results[label] = timed(django_query(aliases[alias], close), n)
     params = connections["legacy"].get_connection_params()
     reused = MySQLdb.connect(**params)
 
@@ -94,8 +97,8 @@ def bulk_load(rows: int) -> dict:
     """Rows per second: ORM save() in a loop, bulk_create / insert_many, and PostgreSQL COPY."""
     from django.db import connections
 
-    from course_project.runtime.mongo import database
     from course_project.lessons.connection_pooling.models import BenchRow
+    from course_project.runtime.mongo import database
 
     data = [(f"row {i}", i) for i in range(rows)]
     results = {}
@@ -108,17 +111,18 @@ def bulk_load(rows: int) -> dict:
         results[label] = rows / (time.perf_counter() - start)
 
     for alias, name in (("default", "PostgreSQL"), ("legacy", "MariaDB")):
-        rate(f"{name}: save() in a loop", lambda a=alias: [BenchRow(name=n, value=v).save(using=a) for n, v in data], alias)
+        rate(f"{name}: save() in a loop",
+             lambda a=alias: [BenchRow(name=n, value=v).save(using=a) for n, v in data], alias)
         rate(f"{name}: bulk_create", lambda a=alias: BenchRow.objects.using(a).bulk_create(
             [BenchRow(name=n, value=v) for n, v in data], batch_size=1000), alias)
 
     def copy():
         connection = connections["default"]
         connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            with cursor.copy("COPY pooling_benchrow (name, value) FROM STDIN") as writer:
-                for row in data:
-                    writer.write_row(row)
+        with (connection.connection.cursor() as cursor,
+              cursor.copy("COPY pooling_benchrow (name, value) FROM STDIN") as writer):
+            for row in data:
+                writer.write_row(row)
         connection.connection.commit() if not connection.get_autocommit() else None
 
     rate("PostgreSQL: COPY", copy, "default")
@@ -343,8 +347,9 @@ def run_hub(args) -> int:
     report.update(bare_costs(n))
     report["hub"] = hub = hub_costs(n)
     bare = statistics.mean(report["bare spawn to ready notebook, s"])
-    report["bare ratio, first login"] = round(statistics.mean(hub["first login to ready notebook, s"]) / bare, 1)
-    report["bare ratio, returning login"] = round(statistics.mean(hub["returning login to ready notebook, s"]) / bare, 1)
+    for login in ("first", "returning"):
+        login_times = hub[f"{login} login to ready notebook, s"]
+        report[f"bare ratio, {login} login"] = round(statistics.mean(login_times) / bare, 1)
     print(f"\nWorkshop hub, {n} learners logging in at the same time ({report['date']}, "
           f"{report['machine']['cpus']} cores, {report['machine']['memory_gb']} GB)")
     print(f"  {'':46}{'seconds (each learner)':>24}   ratio to bare (means)")
@@ -356,7 +361,8 @@ def run_hub(args) -> int:
     for label, times, ratio in rows:
         print(f"  {label:46}{', '.join(map(str, times)):>24}   {ratio:8.1f}x")
     print(f"  `hub prepare` ahead of time, all {n} learners: {hub['prepare (ahead of time, all learners), s']} s")
-    print(f"  memory per user, bare JupyterLab server: {report['bare memory per user (server), MB RSS (mean)']:>8.1f} MB RSS")
+    bare_memory = report["bare memory per user (server), MB RSS (mean)"]
+    print(f"  memory per user, bare JupyterLab server: {bare_memory:>8.1f} MB RSS")
     for key, value in hub["memory per learner, MB (mean)"].items():
         print(f"  memory per learner: {key:31}{value:>8.1f} MB")
     out = args.out.with_name("bench-hub.json") if args.out.name == "bench.json" else args.out

@@ -20,6 +20,7 @@ Both come from the environment or .env, and `hub up` writes fresh ones to .env w
 --auth pam takes the accounts `hub learners add` made, and the instructor's own OS account.
 Admins see every learner's exercise progress at /services/progress/.
 """
+import contextlib
 import os
 import secrets
 import signal
@@ -73,10 +74,8 @@ def terminate(find, grace: float) -> bool:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in find():
             for each in (sig, signal.SIGCONT):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, each)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + grace
         while find() and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -151,7 +150,7 @@ def ensure_secret(key: str, size: int) -> str:
 def ports_free(ip: str, port: int):
     from course_project.services.probes import port_open
 
-    for number, role in zip(range(port, port + 4), ("hub", "hub API", "proxy API", "progress page")):
+    for number, role in zip(range(port, port + 4), ("hub", "hub API", "proxy API", "progress page"), strict=True):
         if port_open("127.0.0.1" if ip in ("0.0.0.0", "") else ip, number):
             raise SystemExit(f"error: port {number} on {ip} ({role}) is already taken by another program. "
                              f"Stop it, or start the hub on another port: ./course hub up --port {port + 10}")
@@ -180,7 +179,8 @@ def up(args) -> int:
           file=sys.stderr, flush=True)
     # JupyterHub stops its children with SIGINT first: give it back the default action even when this
     # command was started in the background (where SIGINT is ignored, and that is inherited).
-    hub = subprocess.Popen([str(Path(sys.executable).with_name("jupyterhub")), "-f", str(HERE / "jupyterhub_config.py")],
+    command = [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(HERE / "jupyterhub_config.py")]
+    hub = subprocess.Popen(command,
                            cwd=state, env=environment, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     signal.signal(signal.SIGTERM, lambda *_: hub.terminate())
     try:

@@ -144,7 +144,8 @@ def system_packages(native: bool, test: bool = False, build: bool = True):
     packages = sorted({n.debian for n in missing})
     say(f"installing system packages: {' '.join(packages)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]):
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    for cmd in (["apt-get", "update", "-qq"], install):
         if subprocess.run(sudo + cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0:
             raise SetupError(f"`{' '.join(cmd)}` failed. " + missing_help(missing))
     still = [n.what for n in (build_needs() if build else []) + (native_needs() if native else []) if not n.present]

@@ -2,8 +2,9 @@
 
     ./course lab [extra jupyter lab options]
 
-`./course services down` stops the servers afterwards. JupyterLab binds to 127.0.0.1, allows root where needed (JupyterLab refuses to run as root without
---allow-root), turns off the news pop-up, and opens notebooks/00_start_here.ipynb.
+`./course services down` stops the servers afterwards. JupyterLab binds to 127.0.0.1, allows root where
+needed (JupyterLab refuses to run as root without --allow-root), turns off the news pop-up, and opens
+notebooks/00_start_here.ipynb.
 """
 import json
 import os

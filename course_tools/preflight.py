@@ -31,7 +31,8 @@ def checks():
 
     low, high = PYTHONS
     version = sys.version_info[:2]
-    yield low <= version <= high, f"Python {version[0]}.{version[1]}", "use Python 3.11, 3.12, 3.13 or 3.14 (PYTHON=... ./course)"
+    fix = f"use Python {low[0]}.{low[1]} to {high[0]}.{high[1]} (PYTHON=... ./course)"
+    yield low <= version <= high, f"Python {version[0]}.{version[1]}", fix
     docker = engine_answers()
     yield True, "Docker engine: " + ("answers, servers will run in compose" if docker else
                                      "not available, servers will run natively"), ""

@@ -56,7 +56,8 @@ def refresh(path: Path, timeout: int = 600) -> float:
 
 
 def add_arguments(parser):
-    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="numbers (01) or paths; default: all, in order")
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                        help="numbers (01) or paths; default: all, in order")
 
 
 def run(args) -> int:

@@ -10,8 +10,8 @@ import re
 import sys
 from pathlib import Path
 
-from course_project.lessons import LESSONS
 from course_project.env import PROJECT_ROOT
+from course_project.lessons import LESSONS
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 STYLE = """<style>

@@ -18,5 +18,6 @@ def test_quick_benchmark_writes_every_section(tmp_path):
     assert set(report) >= {"per_query_ms", "per_request_ms", "bulk_rows_per_s", "notebook_suite_s", "machine"}
     assert "psycopg, reused connection (floor)" in report["per_query_ms"]
     assert "PostgreSQL: COPY" in report["bulk_rows_per_s"]
-    assert all(v > 0 for section in ("per_query_ms", "per_request_ms", "bulk_rows_per_s") for v in report[section].values())
+    sections = ("per_query_ms", "per_request_ms", "bulk_rows_per_s")
+    assert all(v > 0 for section in sections for v in report[section].values())
     assert "ratio to:" in result.stdout

@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from course_project.runtime.bootstrap import ServersUnavailable, require, setup
 from course_project.env import PROJECT_ROOT
+from course_project.runtime.bootstrap import ServersUnavailable, require, setup
 from course_project.services import ServiceError
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"

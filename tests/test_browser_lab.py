@@ -43,7 +43,7 @@ def lab(tmp_path_factory):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
-    log = open(tmp / "lab.log", "w")
+    log = open(tmp / "lab.log", "w")  # noqa: SIM115 (JupyterLab writes to it until the fixture ends)
     proc = subprocess.Popen([sys.executable, "-m", "course_tools", "lab", "--no-browser", f"--ServerApp.port={port}",
                              "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -55,7 +55,7 @@ def lab(tmp_path_factory):
                 break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("JupyterLab did not start:\n" + (tmp / "lab.log").read_text()[-2000:])
+                raise AssertionError("JupyterLab did not start:\n" + (tmp / "lab.log").read_text()[-2000:]) from None
             time.sleep(0.2)
     yield url, token
     proc.terminate()

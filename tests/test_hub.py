@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
@@ -108,12 +109,11 @@ def stamp(name):
 
 
 def instance_env(name) -> dict:
-    text = open(f"{checkout(name)}/var/instances/{name}/.env").read()
+    text = Path(f"{checkout(name)}/var/instances/{name}/.env").read_text()
     return dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
 
 
 def test_three_learners_run_a_notebook_at_the_same_time(sessions):
-    from pathlib import Path
 
     with ThreadPoolExecutor(len(sessions)) as pool:
         runs = list(pool.map(lambda person: person.run_notebook(NOTEBOOK, Path(checkout(person.name))), sessions))
@@ -138,7 +138,8 @@ def test_learners_are_isolated(sessions):
         with pytest.raises(MySQLdb.OperationalError, match="Access denied"):
             MySQLdb.connect(host="127.0.0.1", port=int(theirs["MARIADB_PORT"]), user=user, password=password,
                             connect_timeout=5)
-    for user, password in ((mine["MONGO_USER"], mine["MONGO_PASSWORD"]), (mine["MONGO_ROOT_USER"], mine["MONGO_ROOT_PASSWORD"])):
+    logins = ((mine["MONGO_USER"], mine["MONGO_PASSWORD"]), (mine["MONGO_ROOT_USER"], mine["MONGO_ROOT_PASSWORD"]))
+    for user, password in logins:
         client = MongoClient(host="127.0.0.1", port=int(theirs["MONGO_PORT"]), username=user, password=password,
                              authSource="admin", directConnection=True, serverSelectionTimeoutMS=5000)
         with pytest.raises(OperationFailure):
@@ -225,7 +226,7 @@ def test_a_stopped_learner_is_reset_and_comes_back(hub, sessions):
     subprocess.run(["runuser", "-u", person.name, "--", "sh", "-c", f"echo changed > {notebook}"], check=True)
     reset = hub.course("hub", "reset", person.name, timeout=300)
     assert reset.returncode == 0, reset.stderr
-    assert open(notebook).read() != "changed\n"
+    assert Path(notebook).read_text() != "changed\n"
     assert not os.path.exists(f"{checkout(person.name)}/var/instances/{person.name}/progress")
     assert not os.path.exists(stamp(person.name)), "their databases are new: the next login migrates them"
 

@@ -56,7 +56,7 @@ def stopped(name: str):
 def test_a_stopped_server_is_reported_at_once(name, restore_servers):
     with stopped(name):
         start = time.monotonic()
-        result = probe(servers()[name])
+        probe(servers()[name])
         took = time.monotonic() - start
         one_clear_line(name, "not running (nothing listens on that port)", "./course services up")
     assert took < 1, f"a refused port is known at once, before any driver waits ({took:.1f} s)"

@@ -28,7 +28,7 @@ def test_one_alias_per_server():
 def test_credentials_come_from_the_environment():
     assert settings.DATABASES["default"]["PASSWORD"] == env("POSTGRES_PASSWORD")
     assert settings.DATABASES["legacy"]["PASSWORD"] == env("MARIADB_PASSWORD")
-    assert settings.SECRET_KEY == env("DJANGO_SECRET_KEY")
+    assert env("DJANGO_SECRET_KEY") == settings.SECRET_KEY
     assert env("MONGO_PASSWORD") in settings.DATABASES["mongodb"]["HOST"]
 
 

@@ -51,7 +51,7 @@ def test_reset_rebuilds_an_isolated_stack_from_scratch(tmp_path):
         pytest.skip("runs a second, isolated native stack")
     keys = ["POSTGRES_PORT", "POSTGRES_REPLICA_PORT", "PGBOUNCER_PORT", "MARIADB_PORT", "MONGO_PORT"]
     env = {**os.environ, "COURSE_STATE_DIR": str(tmp_path), "COURSE_SERVICES": "native",
-           **dict(zip(keys, map(str, free_ports(len(keys)))))}
+           **dict(zip(keys, map(str, free_ports(len(keys))), strict=True))}
     run = lambda *args: subprocess.run([sys.executable, "-m", *args], cwd=PROJECT_ROOT, env=env,  # noqa: E731
                                        capture_output=True, text=True, timeout=150)
     try:

@@ -19,10 +19,10 @@ Each check records its report as JSON in the instance's state folder
 import ast
 import importlib
 import inspect
-import textwrap
 import json
+import textwrap
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 NOT_ATTEMPTED = "not attempted yet"
 
@@ -60,7 +60,7 @@ class Report:
     def record(self):
         """Save this report for the instructor's progress page; never fails the check."""
         data = {"lesson": self.lesson, "passed": self.passed, "total": len(self.results),
-                "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "results": [asdict(r) for r in self.results]}
         _update_record(self.lesson, data)
 
@@ -140,7 +140,8 @@ class Exercises:
         module = importlib.import_module(self.solutions_module)
         text = inspect.getsource(module)
         for node in ast.parse(text).body:
-            targets = [t.id for t in getattr(node, "targets", [getattr(node, "target", None)]) if isinstance(t, ast.Name)]
+            assigned = getattr(node, "targets", [getattr(node, "target", None)])
+            targets = [t.id for t in assigned if isinstance(t, ast.Name)]
             if getattr(node, "name", None) == name or name in targets:
                 first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
                 return textwrap.dedent("\n".join(text.splitlines()[first - 1:node.end_lineno]))

@@ -18,4 +18,5 @@ def plan(alias: str, sql: str, params=()) -> list:
             return nodes
         cursor.execute("EXPLAIN " + sql, params)
         columns = [c[0] for c in cursor.description]
-        return [f"type={row['type']} key={row['key']}" for row in (dict(zip(columns, r)) for r in cursor.fetchall())]
+        rows = (dict(zip(columns, r, strict=True)) for r in cursor.fetchall())
+        return [f"type={row['type']} key={row['key']}" for row in rows]

@@ -13,7 +13,7 @@ records the commands sent meanwhile (exercise checkers count them: "one find", "
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from pymongo import monitoring
 
@@ -79,7 +79,7 @@ class CommandLog(monitoring.CommandListener):
 COMMANDS = CommandLog()
 
 
-@lru_cache(maxsize=None)
+@cache
 def client():
     """One MongoClient per process (it is thread-safe and pools its own connections)."""
     from pymongo import MongoClient

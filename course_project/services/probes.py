@@ -101,7 +101,8 @@ def _diagnose(server: Server, error: Exception, waited: float) -> tuple:
                 "close idle connections or use a pool (notebook 10); "
                 "SELECT * FROM pg_stat_activity shows who holds them")
     if any(w in low for w in ("authentication failed", "access denied", "auth failed", "password")):
-        owner = server.needs[0] if server.needs else server.name  # the replica's and pgBouncer's users are the primary's
+        # the replica's and pgBouncer's users are the primary's
+        owner = server.needs[0] if server.needs else server.name
         return (f"login refused: wrong password for user {server.user!r}",
                 f"make {server.password_var} in .env match the server, or "
                 f"`./course services reset --yes {owner}` (deletes its data)")
@@ -172,6 +173,6 @@ def status_table(results, backend: str | None = None) -> str:
         rows.append((r.server.name, r.server.address) + ((backend,) if backend else ())
                     + ("up" if r.ok else "DOWN", r.version or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     problems = [f"  {r.server.name}: {r.problem}. Fix: {r.fix}" for r in results if not r.ok]
     return "\n".join(lines + (["", "Problems:"] + problems if problems else []))

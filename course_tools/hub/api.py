@@ -37,7 +37,7 @@ def call(method: str, path: str, missing_ok: bool = False):
     except urllib.error.HTTPError as error:
         if missing_ok and error.code in (400, 404):  # no such user, or their server is not running
             return None
-        raise SystemExit(f"error: the hub answered {error.code} to {method} {path}: {error.read()[:300]!r}")
+        raise SystemExit(f"error: the hub answered {error.code} to {method} {path}: {error.read()[:300]!r}") from None
     except urllib.error.URLError:
         return None  # no hub listening
 

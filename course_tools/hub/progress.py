@@ -18,7 +18,8 @@ from course_tools.hub import learners
 PAGE = """<!doctype html><meta charset="utf-8"><title>Workshop progress</title>
 <style>body{{font:14px system-ui;margin:2em}}td,th{{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:center}}
 .all{{background:#d4f4d4}}.seen{{color:#a55;font-size:85%}}.some{{background:#fff3c4}}.none{{color:#999}}</style>
-<h1>Workshop progress</h1><p>Exercises passed per lesson, as each learner's last check recorded them, and the solutions they viewed.</p>
+<h1>Workshop progress</h1>
+<p>Exercises passed per lesson, as each learner's last check recorded them, and the solutions they viewed.</p>
 <table><tr><th>learner</th>{heads}</tr>{rows}</table>"""
 
 

@@ -172,8 +172,8 @@ class BareLab:
     def run_first_cell(self, relative: str, root: Path, timeout: float = 300):
         code = next("".join(cell["source"]) for cell in json.loads((root / relative).read_text())["cells"]
                     if cell["cell_type"] == "code")
-        session = self.api("POST", "/sessions", json={"path": relative, "type": "notebook",
-                                                      "name": Path(relative).name, "kernel": {"name": "python3"}}).json()
+        wanted = {"path": relative, "type": "notebook", "name": Path(relative).name, "kernel": {"name": "python3"}}
+        session = self.api("POST", "/sessions", json=wanted).json()
         kernel = Kernel(self.url, self.token, session["kernel"]["id"])
         try:
             error = kernel.execute(code, timeout)

@@ -3,6 +3,7 @@
 Like Django's db/backends/base/, NativeServer carries the behaviour common to every vendor
 (its folder, its PID, stop and wipe); each vendor's module adds how it is created and started.
 """
+import contextlib
 import hashlib
 import os
 import shutil
@@ -86,10 +87,7 @@ def home() -> Path:
 
 
 def _others_can_enter(path: Path) -> bool:
-    for folder in [path, *path.parents]:
-        if folder.exists() and not folder.stat().st_mode & 0o001:
-            return False
-    return True
+    return all(not folder.exists() or folder.stat().st_mode & 0o001 for folder in [path, *path.parents])
 
 
 def owned_dir(path: Path, user: str | None, mode: int = 0o700) -> Path:
@@ -190,10 +188,8 @@ def stop_pid(pid: int | None, sig=signal.SIGTERM, timeout: float = 30.0, what="s
 
 def resume(pid: int):
     """Wake a suspended process (SIGSTOP, Ctrl-Z); harmless on a running one."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signal.SIGCONT)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def ensure_port_free(server):

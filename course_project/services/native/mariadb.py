@@ -40,7 +40,8 @@ class MariaDB(base.NativeServer):
         user_line = f"user = {self.user}\n" if self.user else ""
         self.cnf.write_text(
             f"[mariadbd]\ndatadir = {self.data}\nport = {s.port}\nbind-address = {s.host}\n"
-            f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\ntmpdir = {self.tmp}\n{user_line}"
+            f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\n"
+            f"tmpdir = {self.tmp}\n{user_line}"
             f"!include {HERE / 'mariadb' / 'course.cnf'}\n"
             f"[client]\nsocket = {self.socket}\nport = {s.port}\n")
         self.cnf.chmod(0o644)
