@@ -102,15 +102,19 @@ def test_titles_tagged(api):
 
 
 def test_views_by_tag(api):
-    accepts(exercises, "views_by_tag", solutions.views_by_tag)
-    result = list(posts().aggregate(solutions.views_by_tag))
+    reference = solutions.views_by_tag
+    accepts(exercises, "views_by_tag", reference)
+    result = list(posts().aggregate(reference))
     literal = [{"$limit": 1}, {"$project": {"_id": 0, "rows": {"$literal": result}}}, {"$unwind": "$rows"},
                {"$replaceRoot": {"newRoot": "$rows"}}]  # the reference's output, typed in as a constant
     assert list(posts().aggregate(literal)) == result
-    rejects(exercises, "views_by_tag", literal, hint="the sum of its posts' views")
-    rejects(exercises, "views_by_tag", solutions.views_by_tag[1:], hint="$unwind the tags first")
-    rejects(exercises, "views_by_tag", solutions.views_by_tag[:2] + [{"$sort": {"views": 1}}],
-            hint="sort by views, largest first")
+    rejects(exercises, "views_by_tag", literal, hint="one document per tag")
+    rejects(exercises, "views_by_tag", reference[:1] + reference[2:], hint="$unwind the tags first")
+    rejects(exercises, "views_by_tag", reference[1:], hint="published posts only")
+    rejects(exercises, "views_by_tag", reference[:3] + reference[4:], hint="at least two published posts")
+    rejects(exercises, "views_by_tag", reference[:4] + [{"$sort": {"views": 1}}], hint="sort by views, largest first")
+    no_count = [reference[0], reference[1], {"$group": {"_id": "$tags", "views": {"$sum": "$views"}}}, reference[4]]
+    rejects(exercises, "views_by_tag", no_count, hint="'posts'")
 
 
 def no_unknown_key_check(data):
@@ -132,6 +136,22 @@ def float_as_int(data):
     return solutions.safe_post_filter(data)
 
 
+def containers_only(data):
+    """Refuses dicts and lists, but takes any other author or tag: 5, None, True ({"author": None} matches
+    every post without an author)."""
+    query = {}
+    for key, value in data.items():
+        if isinstance(value, (dict, list)) or key.startswith("$"):
+            raise ValueError(key)
+        if key in ("author", "tag"):
+            query["tags" if key == "tag" else "author"] = value
+        elif key == "min_views" and type(value) is int:
+            query["views"] = {"$gte": value}
+        else:
+            raise ValueError(key)
+    return query
+
+
 def test_safe_post_filter(api):
     accepts(exercises, "safe_post_filter", solutions.safe_post_filter)
     rejects(exercises, "safe_post_filter", lambda data: {"author": data.get("author")}, hint="finds")
@@ -139,6 +159,7 @@ def test_safe_post_filter(api):
     rejects(exercises, "safe_post_filter", no_unknown_key_check, hint="should raise ValueError")
     rejects(exercises, "safe_post_filter", bool_as_int, hint="should raise ValueError")
     rejects(exercises, "safe_post_filter", float_as_int, hint="not a float like 50.0")
+    rejects(exercises, "safe_post_filter", containers_only, hint="should raise ValueError")
 
 
 def test_stubs_match():

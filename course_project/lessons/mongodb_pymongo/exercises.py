@@ -64,31 +64,59 @@ def _(answer):
             _one_find(sent, len(expected))
 
 
-def _totals():
+def _totals() -> dict:
+    """Per tag, over published posts only: {tag: (posts, views)}, for tags with at least two of them."""
     totals = {}
-    for post in posts().find():
+    for post in posts().find({"published": True}):
         for tag in post["tags"]:
-            totals[tag] = totals.get(tag, 0) + post["views"]
-    return totals
+            count, views = totals.get(tag, (0, 0))
+            totals[tag] = (count + 1, views + post["views"])
+    return {tag: total for tag, total in totals.items() if total[0] >= 2}
 
 
-@exercises.add("views_by_tag", "pipeline: total views per tag, largest first",
+@contextmanager
+def _tag_traps(tag: str):
+    """A tag with one published post (left out), and unpublished posts under the checker's tag and another
+    tag that has one published post (neither counts)."""
+    solo, pair = f"solo-{uuid.uuid4().hex[:6]}", f"pair-{uuid.uuid4().hex[:6]}"
+    author = f"traps-{uuid.uuid4().hex[:6]}"
+    docs = [{"title": "solo", "author": author, "tags": [solo], "published": True},
+            {"title": "pair published", "author": author, "tags": [pair], "published": True},
+            {"title": "pair draft", "author": author, "tags": [pair, tag], "published": False}]
+    posts().insert_many([{**d, "views": random.randint(300, 900)} for d in docs])
+    try:
+        yield
+    finally:
+        posts().delete_many({"author": author})
+
+
+@exercises.add("views_by_tag",
+               "pipeline: per tag, the number of published posts and their total views, only tags with at least "
+               "two published posts, largest total first",
                hint="A post with three tags must count for each of them: $unwind turns one document with an array "
-                    "into one document per element. Then $group by the tag and $sort.")
+                    "into one document per element. Think about where each condition belongs: one is about posts, "
+                    "so it can go before the grouping; the other is about groups, so it can only come after.")
 def _(answer):
-    with _checker_posts():
+    with _checker_posts() as (tag, _author), _tag_traps(tag):
         totals = _totals()
         got = list(posts().aggregate(answer))
         assert all(isinstance(d.get("_id"), str) for d in got), \
             "one document per tag: $unwind the tags first, then $group by '$tags'"
-        assert {d["_id"]: d.get("views") for d in got} == totals, \
-            "one document per tag: {'_id': tag, 'views': the sum of its posts' views}"
-        assert [d["views"] for d in got] == sorted(totals.values(), reverse=True), "sort by views, largest first"
+        shape = "one document per tag: {'_id': tag, 'posts': its published posts, 'views': their total views}"
+        assert all({"posts", "views"} <= set(d) for d in got), shape
+        found = {d["_id"]: (d["posts"], d["views"]) for d in got}
+        if any(found.get(t, (0, 0))[0] > total[0] for t, total in totals.items()):
+            raise AssertionError("published posts only: a draft counted ($match on published)")
+        missing = set(found) - set(totals)
+        assert not missing, f"only tags with at least two published posts; {sorted(missing)[:3]} should not be there"
+        assert found == totals, shape
+        assert [d["views"] for d in got] == sorted(d["views"] for d in got)[::-1], "sort by views, largest first"
 
 
 def _bad_inputs(author: str, tag: str) -> list:
     return [{"author": {"$ne": None}}, {"author": {"$regex": "."}}, {"author": [author]}, {"tag": {"$in": [tag]}},
-            {"min_views": "50"}, {"min_views": True}, {"min_views": {"$gt": 0}}, {"min_views": 5.5}, {"min_views": 50.0},
+            {"author": 5}, {"author": None}, {"tag": 3}, {"tag": None}, {"author": True}, {"min_views": "50"},
+            {"min_views": True}, {"min_views": {"$gt": 0}}, {"min_views": 5.5}, {"min_views": 50.0},
             {"$where": "true"}, {"author": author, "published": False}]
 
 

@@ -1,5 +1,5 @@
 """Notebook 06's sample posts: fixed values, so every run prints the same results."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from course_project.lessons.mongodb_pymongo.posts import posts
 
@@ -18,6 +18,6 @@ def reset_posts() -> int:
         docs.append({"title": f"{title} #{n + 1}", "content": f"Notes on {title.lower()}, part {n + 1}.",
                      "author": AUTHORS[n % len(AUTHORS)], "tags": tags, "views": (n * 37) % 250,
                      "published": n % 3 != 0,
-                     "created_at": datetime(2024, 1 + n % 6, 1 + n, 9, 0, tzinfo=timezone.utc)})
+                     "created_at": datetime(2024, 1 + n % 6, 1 + n, 9, 0, tzinfo=UTC)})
     posts().insert_many(docs)
     return posts().count_documents({})

@@ -8,8 +8,10 @@ def titles_tagged(tags, min_views):
 
 
 views_by_tag = [
+    {"$match": {"published": True}},
     {"$unwind": "$tags"},
-    {"$group": {"_id": "$tags", "views": {"$sum": "$views"}}},
+    {"$group": {"_id": "$tags", "posts": {"$sum": 1}, "views": {"$sum": "$views"}}},
+    {"$match": {"posts": {"$gte": 2}}},
     {"$sort": {"views": -1, "_id": 1}},
 ]
 
