@@ -2,15 +2,15 @@
 import threading
 
 import pytest
-from pymongo.errors import OperationFailure
+from exercise_checks import accepts, assert_stubs_match, rejects
 from mongoengine.errors import InvalidQueryError, NotUniqueError
 from mongoengine.queryset.visitor import Q
+from pymongo.errors import OperationFailure
 
 from course_project.lessons.mongodb_mongoengine import solutions
 from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment, SyllabusNamed, UniqueNamed
 from course_project.lessons.mongodb_mongoengine.exercises import exercises
 from course_project.lessons.mongodb_mongoengine.sample import reset
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 
 @pytest.fixture
@@ -173,6 +173,9 @@ def test_like_comment_constant_and_wrong_answers_fail(posts):
             hint="do not set a value")
     rejects(exercises, "like_comment",  # every post with a comment by that author
             lambda slug, author: BlogPost.objects(comments__author=author).update(inc__comments__S__likes=1),
+            hint="only the post with that slug")
+    rejects(exercises, "like_comment",  # the first post with a comment by that author, whichever it is
+            lambda slug, author: BlogPost.objects(comments__author=author).update_one(inc__comments__S__likes=1),
             hint="only the post with that slug")
 
 

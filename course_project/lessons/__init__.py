@@ -54,7 +54,7 @@ LESSONS = [
     Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
            ("mongodb",), (60, 75)),
     Lesson("07", "mongodb_mongoengine", "MongoDB with MongoEngine: documents, indexes, embedded updates, query traps",
-           ("mongodb",), (45, 60)),
+           ("mongodb",), (50, 65)),
     Lesson("08", "mongodb_django_orm", "MongoDB through the Django ORM: django-mongodb-backend, and djongo (legacy)",
            ("mongodb",), (45, 60)),
     Lesson("09", "hybrid_sql_mongo",

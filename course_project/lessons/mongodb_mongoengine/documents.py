@@ -2,8 +2,16 @@
 deprecated datetime.utcnow, a unique email, and indexes created on purpose (ensure_indexes)."""
 from django.utils import timezone
 from mongoengine import Document, EmbeddedDocument
-from mongoengine.fields import (DateTimeField, DictField, EmailField, EmbeddedDocumentField, IntField,
-                                ListField, ReferenceField, StringField)
+from mongoengine.fields import (
+    DateTimeField,
+    DictField,
+    EmailField,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    ReferenceField,
+    StringField,
+)
 
 
 class Author(Document):

@@ -43,9 +43,9 @@ def _boundary_shapes(min_views: int, min_comments: int, rng: random.Random) -> l
 @exercises.add("popular_slugs",
                "popular_slugs(min_views, min_comments): sorted slugs of the posts with at least min_views views or "
                "at least min_comments comments, in one query filtered on the server",
-               hint="Combine two conditions with Q(...) | Q(...). 'At least n comments' means the list has an "
-                    "element at index n - 1; build the keyword (comments__<n-1>__exists) as a string and pass it "
-                    "with **{...}.")
+               hint="Two alternatives in one filter: MongoEngine's Q objects combine with |. For 'at least n "
+                    "comments', ask whether the list has an element at a certain position; that position depends "
+                    "on n, so the keyword itself has to be built while the function runs.")
 def _(answer):
     connect_mongoengine()
     prefix = f"check-{uuid.uuid4().hex[:6]}"
@@ -63,7 +63,7 @@ def _(answer):
             assert got == expected, (
                 f"popular_slugs({min_views}, {min_comments}): {len(got)} slugs, not {len(expected)}"
                 + (f"; look at {wrong[0]}" if wrong else ", or not sorted")
-                + f" (the checker's posts sit exactly on the thresholds: 'at least' includes them)")
+                + " (the checker's posts sit exactly on the thresholds: 'at least' includes them)")
             reads = [c for c in sent if c.name in READS]
             queries = [c.name for c in reads if c.name != "getMore"]  # getMore continues a query's cursor
             assert queries, "no query reached the server through BlogPost.objects"
@@ -78,13 +78,15 @@ def _(answer):
 @exercises.add("like_comment",
                "like_comment(slug, author): add one like to the comment that author wrote on that post, on the "
                "server, in one update command and no read",
-               hint="Filter the posts by slug and by comments__author, so the server knows which comment matched; "
-                    "then the positional operator S in the update key (inc__comments__S__likes=1) stands for "
-                    "that comment. No get(), no reload(), no save().")
+               hint="Filter the posts by slug and by the comment's author, so the server knows which comment "
+                    "matched; in the update's keyword, the positional operator S then stands for that comment. "
+                    "No get(), no reload(), no save().")
 def _(answer):
     connect_mongoengine()
     prefix, n_comments = f"check-{uuid.uuid4().hex[:6]}", random.randint(3, 5)
-    slug, other = _make_posts(prefix, [(0, n_comments), (0, n_comments)])  # the same authors on both
+    # The same authors on both posts, and the other post made first: an update without the slug in its
+    # filter finds that one first.
+    other, slug = _make_posts(prefix, [(0, n_comments), (0, n_comments)])
     authors = [c.author for c in BlogPost.objects.get(slug=slug).comments]
     target = random.choice(authors[1:])  # never the first comment: comments__0__ is not the answer
     try:
@@ -95,6 +97,9 @@ def _(answer):
             f"one update command and no read, please: your function sent {names or 'nothing'} (modify() sends "
             "findAndModify, which also reads; a read-modify-save "
             "loses likes, even inside a threading.Lock: another process does not share your lock)")
+        assert _mentions(sent[0].body["updates"][0]["q"], "slug", slug), (
+            "only the post with that slug may change: put the slug in the update's filter (another post has a "
+            "comment by the same author)")
         _many_likes(answer, slug, target)
         answer(slug, "nobody")  # no comment by that author: nothing may change, and no error
         likes = {c.author: c.likes for c in BlogPost.objects.get(slug=slug).comments}
@@ -109,6 +114,15 @@ def _(answer):
             "only the post with that slug may change: another post has a comment by the same author")
     finally:
         BlogPost.objects(slug__startswith=prefix).delete()
+
+
+def _mentions(query, field: str, value) -> bool:
+    """Whether a filter document (with $and/$or nesting) sets field to value."""
+    if isinstance(query, list):
+        return any(_mentions(q, field, value) for q in query)
+    if not isinstance(query, dict):
+        return False
+    return query.get(field) == value or any(_mentions(v, field, value) for k, v in query.items() if k != field)
 
 
 def _many_likes(answer, slug, author):

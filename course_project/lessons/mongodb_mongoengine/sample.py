@@ -1,8 +1,8 @@
 """Notebook 07's sample data: fixed values, so every run prints the same results."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from course_project.runtime.mongo import connect_mongoengine
 from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment
+from course_project.runtime.mongo import connect_mongoengine
 
 POSTS = [  # slug, views, number of comments, tags, published (month of 2024; None = draft)
     ("intro-to-mongoengine", 150, 0, ["mongodb", "python"], 1),
@@ -23,6 +23,6 @@ def reset() -> int:
     for slug, views, n_comments, tags, month in POSTS:
         BlogPost(title=slug.replace("-", " ").title(), slug=slug, content=f"All about {slug}.", author=ada,
                  tags=tags, views=views, metadata={"source": "sample"},
-                 published=datetime(2024, month, 15, tzinfo=timezone.utc) if month else None,
+                 published=datetime(2024, month, 15, tzinfo=UTC) if month else None,
                  comments=[Comment(author=f"reader{i}", content=f"Comment {i}") for i in range(n_comments)]).save()
     return BlogPost.objects.count()
