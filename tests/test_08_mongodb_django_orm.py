@@ -2,21 +2,21 @@
 import io
 import json
 from contextlib import redirect_stdout
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.db import IntegrityError, connections, transaction
 from django_mongodb_backend import transaction as mongo_transaction
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.env import PROJECT_ROOT
 from course_project.lessons.mongodb_django_orm import solutions
 from course_project.lessons.mongodb_django_orm.exercises import exercises
 from course_project.lessons.mongodb_django_orm.legacy import declared_requirements, run_legacy_project
 from course_project.lessons.mongodb_django_orm.models import Address, Author, Blog, Comment, Entry
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["mongodb"])
-WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 @pytest.fixture

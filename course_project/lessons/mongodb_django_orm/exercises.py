@@ -6,7 +6,7 @@ a commenter counted twice, a lookup that stops at the wrong author, and two cond
 met by two different comments."""
 import random
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from course_project.lessons.mongodb_django_orm.models import Address, Author, Blog, Comment, Entry
 from course_project.runtime.checker import Exercises
@@ -27,7 +27,7 @@ def _checker_data(rng):
 
 def _entry(blog, author, headline, comments):
     return Entry.objects.create(blog=blog, author=author, headline=headline,
-                                published=datetime(2024, 6, 1, tzinfo=timezone.utc),
+                                published=datetime(2024, 6, 1, tzinfo=UTC),
                                 comments=[Comment(author_name=name, text="...", likes=likes)
                                           for name, likes in comments])
 

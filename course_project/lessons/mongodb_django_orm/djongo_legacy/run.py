@@ -1,4 +1,5 @@
-"""Run the syllabus's djongo models (Option 1, then its embedded documents) against the course's MongoDB server; print one JSON report.
+"""Run the syllabus's djongo models (Option 1, then its embedded documents) against the course's MongoDB
+server; print one JSON report.
 
     DJONGO_MONGO_URI=... DJONGO_DB=... .venv-djongo/bin/python run.py
 
@@ -15,14 +16,13 @@ import django  # noqa: E402
 
 django.setup()
 import pymongo  # noqa: E402
+from blogapp.models import Author, Blog, Entry  # noqa: E402
 from bson import ObjectId  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, IntegrityError, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.signals import pre_save  # noqa: E402
-
-from blogapp.models import Author, Blog, Entry  # noqa: E402
 from embedapp.models import Blog as EmbeddedBlog  # noqa: E402
 
 report = {"django": django.get_version(), "pymongo": pymongo.version}
