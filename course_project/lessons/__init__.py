@@ -70,7 +70,7 @@ LESSONS = [
            ("postgres", "mariadb"), (55, 70)),
     Lesson("13", "troubleshooting",
            "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
-           ALL, (50, 65)),
+           ALL, (45, 60)),
     Lesson("14", "modern_orm", "Django 5.x ORM: composite keys, generated columns, db_default",
            ("postgres", "mariadb", "mongodb"), (45, 60)),
     Lesson("15", "testing_multiple_databases",
