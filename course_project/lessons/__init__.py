@@ -67,7 +67,7 @@ LESSONS = [
            ("postgres", "mariadb", "mongodb"), (55, 75), sub_apps=("zero_downtime",)),
     Lesson("12", "best_practices",
            "Best practices done: env settings, indexes proven, N+1 fixed, injection, least privilege",
-           ("postgres", "mariadb"), (55, 70)),
+           ("postgres", "mariadb"), (60, 75)),
     Lesson("13", "troubleshooting",
            "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
            ALL, (45, 60)),
