@@ -1,12 +1,12 @@
 """Best practices as tests: query counts, parameters against injection, indexes used."""
 import pytest
 from django.db import connections
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.best_practices import solutions
 from course_project.lessons.best_practices.data import fill_events, plan
 from course_project.lessons.best_practices.exercises import exercises
 from course_project.lessons.best_practices.models import Player, Team
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["default", "legacy"])
 
@@ -152,6 +152,14 @@ def test_squads_checker_needs_a_prefetch_sorted_by_the_database(players):
     rejects(exercises, "squads", lambda: [(t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
                                           for t in Team.objects.prefetch_related("players")],
             hint="sorted in Python")
+    # reverse name order is not newest first: the checker inserts its players out of name order
+    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in t.players.all()]) for t in Team.objects
+                                          .prefetch_related(Prefetch("players", Player.objects.order_by("-name")))],
+            hint="players in the wrong order")
+    # a DESC on the teams' query does not sort the players
+    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
+                                          for t in Team.objects.order_by("name", "-id").prefetch_related("players")],
+            hint="sorted in Python")
     accepts(exercises, "squads", lambda: [
         (t.name, [p.name for p in t.newest]) for t in Team.objects.prefetch_related(
             Prefetch("players", queryset=Player.objects.order_by("-pk"), to_attr="newest"))])
@@ -166,7 +174,16 @@ def test_find_players_checker_wants_one_parameter_per_name(players):
         return [p.name for p in Player.objects.raw("SELECT * FROM practices_player WHERE name = %s ORDER BY name",
                                                    [name])]
 
-    rejects(exercises, "find_players", search_safe, hint="not the two players in name order")
+    rejects(exercises, "find_players", search_safe, hint="not the two players asked for")
+
+    def no_order(names):  # the rows come in the order the table holds them
+        if not names:
+            return []
+        placeholders = ", ".join(["%s"] * len(names))
+        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({placeholders})",
+                                                   list(names))]
+
+    rejects(exercises, "find_players", no_order, hint="not in name order")
 
     def no_empty_case(names):
         placeholders = ", ".join(["%s"] * len(names))
@@ -185,7 +202,7 @@ def test_find_players_checker_wants_one_parameter_per_name(players):
     def first_name_only(names):
         return solutions.find_players(names[:1])
 
-    rejects(exercises, "find_players", first_name_only, hint="not the two players in name order")
+    rejects(exercises, "find_players", first_name_only, hint="not the two players asked for")
     accepts(exercises, "find_players", lambda names: list(Player.objects.filter(name__in=names)
                                                           .order_by("name").values_list("name", flat=True)))
     accepts(exercises, "find_players", lambda names: [p.name for p in Player.objects.raw(

@@ -3,16 +3,15 @@ import subprocess
 import sys
 
 import pytest
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project import services
 from course_project.env import PROJECT_ROOT, env
 from course_project.lessons.migrations.throwaway import ThrowawayApp
-from course_project.lessons.troubleshooting import solutions
+from course_project.lessons.troubleshooting import faults, solutions
 from course_project.lessons.troubleshooting.conflicts import make_conflict
 from course_project.lessons.troubleshooting.exercises import exercises
-from course_project.lessons.troubleshooting.faults import (PG, messages, pg_hba_rule, server_log, throwaway_role,
-                                                           try_connect)
-from exercise_checks import accepts, assert_stubs_match, rejects
+from course_project.lessons.troubleshooting.faults import PG, messages, server_log, throwaway_role, try_connect
 
 
 def doctor():
@@ -61,17 +60,28 @@ def test_show_hba_file_is_readable_by_the_course_role_and_lies_in_the_data_direc
 @pytest.mark.skipif(services.backend() != "native", reason="edits the native primary's pg_hba.conf")
 def test_pg_hba_reject_rule_is_diagnosed_and_restored():
     with throwaway_role("course_tmp_test_visitor") as password:
-        with pg_hba_rule(f"host {PG.database} course_tmp_test_visitor 127.0.0.1/32 reject"):
+        with faults.pg_hba_rule(f"host {PG.database} course_tmp_test_visitor 127.0.0.1/32 reject"):
             refused = try_connect("course_tmp_test_visitor", password)
         assert "pg_hba.conf rejects connection" in refused
+        with faults.pg_hba_without("course_tmp_test_visitor") as lines:
+            unmatched = try_connect("course_tmp_test_visitor", password)
+            assert try_connect(PG.user, env("POSTGRES_PASSWORD")) == f"connected as {PG.user}"
+        assert lines and not any(line.split()[2] == "all" for line in lines)
+        assert 'no pg_hba.conf entry for host "127.0.0.1", user "course_tmp_test_visitor"' in unmatched
         assert try_connect("course_tmp_test_visitor", password).startswith("connected")
 
 
-def test_connection_limit_per_role():
+def test_a_missing_database_and_a_server_that_never_answers():
+    missing = f"{PG.database}_nosuch"
+    assert f'database "{missing}" does not exist' in try_connect(PG.user, env("POSTGRES_PASSWORD"), database=missing)
+    with faults.silent_port() as port:
+        assert try_connect(PG.user, "x", port=port, timeout=1) == "ConnectionTimeout: connection timeout expired"
 
-    with throwaway_role("course_tmp_test_limited", connection_limit=1) as password:
-        with PG.connect(user="course_tmp_test_limited", password=password):
-            assert "too many connections" in try_connect("course_tmp_test_limited", password)
+
+def test_connection_limit_per_role():
+    with throwaway_role("course_tmp_test_limited", connection_limit=1) as password, \
+            PG.connect(user="course_tmp_test_limited", password=password):
+        assert "too many connections" in try_connect("course_tmp_test_limited", password)
 
 
 @pytest.mark.timeout(120)
@@ -94,23 +104,38 @@ def test_diagnosis_checker_causes_the_faults():
             hint="diagnosis() said 'wrong password or unknown user'")
     rejects(exercises, "diagnosis", lambda message: "no idea", hint="answer with one of")
 
-    def forgot_the_limit(message):  # every other refusal taken for pg_hba.conf
-        if "Connection refused" in message:
-            return "server down or wrong port"
-        return "wrong password or unknown user" if "password authentication failed" in message else "pg_hba.conf"
+    def refused_for_any_unreachable_server(message):  # a hung server taken for a stopped one
+        return "server down or wrong port" if "timeout expired" in message else solutions.diagnosis(message)
 
-    rejects(exercises, "diagnosis", forgot_the_limit, hint="too many connections for role")
+    rejects(exercises, "diagnosis", refused_for_any_unreachable_server, hint="timeout expired")
+    if services.backend() == "native":
+        def only_reject_rules(message):  # a client that matched no line at all was not covered
+            return "unknown" if "no pg_hba.conf entry" in message else solutions.diagnosis(message)
+
+        rejects(exercises, "diagnosis", only_reject_rules, hint="not 'unknown'")
 
 
-@pytest.mark.timeout(180)
-def test_merge_command_checker_runs_it_on_two_leaves():
-    accepts(exercises, "merge_command", solutions.merge_command)
-    rejects(exercises, "merge_command", lambda label: ["makemigrations", "--merge", "--no-input", "shop"],
-            hint="No installed app with label 'shop'")
-    rejects(exercises, "merge_command", lambda label: ["makemigrations", "--merge", label], hint="--no-input")
-    rejects(exercises, "merge_command", lambda label: ["migrate", label], hint="failed")
-    rejects(exercises, "merge_command", lambda label: ["python", "manage.py", "makemigrations", "--merge", label],
-            hint="only the arguments after")
+def _touched(operations, model=lambda op: op.model_name_lower, renames=True):
+    """A learner's way of collecting (model, field) pairs: case-insensitive and rename-aware unless told."""
+    return {(model(op), name) for op in operations if hasattr(op, "model_name")
+            for name in ((op.old_name_lower, op.new_name_lower) if renames and hasattr(op, "old_name")
+                         else (op.name_lower,))}
+
+
+def test_clashes_checker_wants_field_pairs_by_model_with_renames():
+    accepts(exercises, "clashes", solutions.clashes)
+    accepts(exercises, "clashes", lambda ours, theirs: _touched(ours) & _touched(theirs))
+    rejects(exercises, "clashes", lambda ours, theirs: {("note", "likes")}, hint="missed")
+
+    def by_field_name(ours, theirs):  # the same name on two models taken for one column
+        names = {name for _, name in _touched(ours)} & {name for _, name in _touched(theirs)}
+        return {pair for pair in _touched(ours) | _touched(theirs) if pair[1] in names}
+
+    rejects(exercises, "clashes", by_field_name, hint="another column")
+    rejects(exercises, "clashes", lambda ours, theirs: _touched(ours, model=lambda op: op.model_name)
+            & _touched(theirs, model=lambda op: op.model_name), hint="the same model")
+    rejects(exercises, "clashes", lambda ours, theirs: _touched(ours, renames=False) & _touched(theirs, renames=False),
+            hint="its old and its new name")
 
 
 def test_stubs_match_the_checker():

@@ -19,12 +19,13 @@ class _Rollback(Exception):
 
 
 def _with_new_players(check):
-    """Run check(names) with two new players in a new team, inside a transaction that is rolled back."""
+    """Run check(names) with three new players in a new team, inside a transaction that is rolled back.
+    They are inserted in the order Bo, Ann, Cy, so that id order, name order and their reverses all differ."""
     token = secrets.token_hex(3)
     try:
         with transaction.atomic():
             team = Team.objects.create(name=f"Checkers {token}")
-            names = [f"Ann O'Hara {token}", f"Bo {token}"]
+            names = [f"Bo {token}", f"Ann O'Hara {token}", f"Cy {token}"]
             Player.objects.bulk_create([Player(name=name, team=team) for name in names])
             check(names)
             raise _Rollback
@@ -46,7 +47,9 @@ def _(answer):
         assert got == expected, "players in the wrong order: newest (highest id) first within each team"
         count = len(queries.captured_queries)
         assert count == 2, f"{count} queries, not 2: prefetch the players instead of asking per team"
-        assert any('"id" DESC' in q["sql"] for q in queries.captured_queries), \
+        player_orders = [q["sql"].rsplit("ORDER BY", 1)[-1] for q in queries.captured_queries
+                         if 'FROM "practices_player"' in q["sql"] and "ORDER BY" in q["sql"]]
+        assert any('"practices_player"."id" DESC' in order for order in player_orders), \
             "the players were sorted in Python: let the database sort them (Prefetch with a queryset)"
 
     _with_new_players(check)
@@ -81,17 +84,19 @@ def _(answer):
         try:
             assert list(answer(["x' OR '1'='1"])) == [], "an injection attempt must match nothing"
             assert list(answer([])) == [], "no names must give [] (an empty IN () is not valid SQL)"
-            asked = [names[1], "Nobody at all", names[0]]
+            asked = [names[1], "Nobody at all", names[0]]  # Ann, then Bo: inserted as Bo, then Ann
             found, sent = _statements(answer, asked)
         except DatabaseError as error:
             raise AssertionError(f"the query failed ({type(error).__name__}): one %s per name, "
                                  "and the names as the parameters") from None
-        assert found == sorted(names), f"find_players({asked!r}) returned {found}, not the two players in name order"
+        wanted = sorted(names[:2])
+        assert sorted(found) == wanted, f"find_players({asked!r}) returned {found}, not the two players asked for"
+        assert found == wanted, f"find_players({asked!r}) returned {found}: not in name order"
         tokens = {name.split()[-1] for name in names}  # unique to this check: in the SQL only if pasted in
         assert not any(token in sql for sql, _ in sent for token in tokens), \
             "a name is part of the SQL text (escaped by hand?): pass every name as a parameter"
         carried = [value for _, params in sent for value in _flat(params)]
-        assert all(name in carried for name in names), \
+        assert all(name in carried for name in names[:2]), \
             "not every name travelled as a parameter: one %s per name, with the names as params"
 
     _with_new_players(check)

@@ -1,4 +1,5 @@
-"""Two developers' migrations on top of the same one: a graph with two leaves (notebook 13 and its checker)."""
+"""Two developers' migrations on top of the same one: a graph with two leaves (notebook 13)."""
+import importlib.util
 
 INITIAL = """from django.db import migrations, models
 
@@ -26,3 +27,11 @@ def make_conflict(app):
     (app.migrations / "0001_initial.py").write_text(INITIAL)
     for name in ("likes", "views"):
         (app.migrations / f"0002_note_{name}.py").write_text(ADD_FIELD.format(label=app.label, name=name))
+
+
+def operations(app, migration):
+    """The operations of one of a ThrowawayApp's migration files, as Django reads them."""
+    spec = importlib.util.spec_from_file_location(migration, app.migrations / f"{migration}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Migration.operations

@@ -2,6 +2,7 @@
 import os
 import re
 import secrets
+import socket
 import subprocess
 from contextlib import contextmanager
 from dataclasses import replace
@@ -65,9 +66,43 @@ def pg_hba_rule(rule: str):
             admin.execute("SELECT pg_reload_conf()")
 
 
-def try_connect(user: str, password: str, port: int | None = None) -> str:
+@contextmanager
+def pg_hba_without(role: str):
+    """The native primary's pg_hba.conf with `all` users in its host lines narrowed to every login role but
+    `role`, and reloaded; yields those lines; restores the file afterwards."""
+    from course_project.services.native.postgres import Postgres
+
+    with superuser() as admin:
+        users = [name for (name,) in admin.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin ORDER BY 1")
+                 if name != role]
+    path = Postgres().data / "pg_hba.conf"
+    original = path.read_text()
+    path.write_text(re.sub(r"^(host\s+\S+\s+)all\b", lambda m: m.group(1) + ",".join(users), original,
+                           flags=re.MULTILINE))
     try:
-        with replace(PG, port=port or PG.port).connect(user=user, password=password) as conn:
+        with superuser() as admin:
+            admin.execute("SELECT pg_reload_conf()")
+        yield [line for line in path.read_text().splitlines() if line.startswith("host")]
+    finally:
+        path.write_text(original)
+        with superuser() as admin:
+            admin.execute("SELECT pg_reload_conf()")
+
+
+@contextmanager
+def silent_port():
+    """A port that accepts TCP connections and never answers, like a hung server; yields the port."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()  # the kernel completes the handshake; no one ever reads or replies
+        yield listener.getsockname()[1]
+
+
+def try_connect(user: str, password: str, port: int | None = None, database: str | None = None,
+                timeout: int = 3) -> str:
+    try:
+        with replace(PG, port=port or PG.port).connect(user=user, password=password, database=database,
+                                                        timeout=timeout) as conn:
             return f"connected as {conn.execute('SELECT current_user').fetchone()[0]}"
     except psycopg.OperationalError as error:
         return f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"

@@ -4,14 +4,27 @@
 def diagnosis(message):
     if "Connection refused" in message:
         return "server down or wrong port"
+    if "timeout expired" in message:
+        return "server not answering"
     if "password authentication failed" in message:  # the same for a role that does not exist
         return "wrong password or unknown user"
-    if "pg_hba.conf rejects connection" in message:
+    if "pg_hba.conf" in message:  # "no pg_hba.conf entry" or "pg_hba.conf rejects connection"
         return "pg_hba.conf"
     if "too many connections" in message:
         return "connection limit"
+    if "does not exist" in message:
+        return "no such database"
     return "unknown"
 
 
-def merge_command(app_label):
-    return ["makemigrations", "--merge", "--no-input", app_label]
+def clashes(ours, theirs):
+    def touched(operations):
+        found = set()
+        for op in operations:
+            if not hasattr(op, "model_name_lower"):  # CreateModel, RunSQL, ...: not about one field
+                continue
+            names = (op.old_name_lower, op.new_name_lower) if hasattr(op, "old_name_lower") else (op.name_lower,)
+            found.update((op.model_name_lower, name) for name in names)
+        return found
+
+    return touched(ours) & touched(theirs)
