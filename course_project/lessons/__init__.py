@@ -48,7 +48,7 @@ LESSONS = [
     Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
            ("mariadb", "postgres"), (50, 65)),
     Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",
-           ("postgres", "mariadb"), (55, 70), sub_apps=("analytics",)),
+           ("postgres", "mariadb"), (60, 75), sub_apps=("analytics",)),
     Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
            ("postgres", "replica"), (60, 80)),
     Lesson("06", "mongodb_pymongo", "MongoDB with PyMongo: JSON views fixed, queries, aggregation, indexes, injection",
