@@ -46,7 +46,7 @@ LESSONS = [
     Lesson("02", "postgresql", "PostgreSQL: users and PG15 grants, arrays, JSON, full-text and trigram search",
            ("postgres",), (55, 75)),
     Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
-           ("mariadb", "postgres"), (50, 65)),
+           ("mariadb", "postgres"), (55, 75)),
     Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",
            ("postgres", "mariadb"), (60, 75), sub_apps=("analytics",)),
     Lesson("05", "read_replicas", "Read replicas: routing, measured lag, stale reads, read-your-writes, failover",
