@@ -5,15 +5,15 @@ import subprocess
 import sys
 
 import pytest
-from django.db.models.functions import Collate
 from django.db import DataError, NotSupportedError, connections
+from django.db.models.functions import Collate
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.env import PROJECT_ROOT
 from course_project.lessons.mysql_mariadb import solutions
 from course_project.lessons.mysql_mariadb.ddl import apply_failing_migration, drop_ledger
 from course_project.lessons.mysql_mariadb.exercises import exercises
 from course_project.lessons.mysql_mariadb.models import Customer
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["legacy", "default"], transaction=True)
 
@@ -44,7 +44,9 @@ def test_emoji_round_trip():
 def test_default_collation_is_case_insensitive_only_on_mariadb(customers):
     assert Customer.objects.using("legacy").filter(name="ADA").count() == 2
     assert Customer.objects.using("default").filter(name="ADA").count() == 0
-    assert sorted(solutions.exact_names("ada", "legacy")) == sorted(solutions.exact_names("ada", "default")) == ["ada"]
+    for alias in ("legacy", "default"):
+        assert list(Customer.objects.filter(pk__in=solutions.exact_names("ada", alias)).using(alias)
+                    .values_list("name", flat=True)) == ["ada"]
 
 
 def test_distinct_on_is_postgresql_only(customers):
@@ -64,8 +66,8 @@ def test_a_failed_migration_leaves_its_ddl_behind_only_on_mariadb(alias, left_be
 
 
 def test_pymysql_drives_django_in_its_own_process():
-    probe = subprocess.run([sys.executable, "-m", "course_project.lessons.mysql_mariadb.pymysql_probe"], cwd=PROJECT_ROOT,
-                           capture_output=True, text=True, timeout=60)
+    probe = subprocess.run([sys.executable, "-m", "course_project.lessons.mysql_mariadb.pymysql_probe"],
+                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert probe.returncode == 0, probe.stderr
     answer = json.loads(probe.stdout)
     assert answer["driver"] == "pymysql.connections" and answer["charset"] == "utf8mb4"
@@ -89,7 +91,8 @@ def test_shop_grant():
             hint="can read the cost column")
     rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE ON course_tmp_store.item "
                                      "TO 'course_tmp_clerk'@'%'", hint="can change the name")
-    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price) ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+    rejects(exercises, "shop_grant",
+            "GRANT SELECT (id, name, price) ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
             hint="cannot change the price")
     rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price), INSERT ON course_tmp_store.item "
                                      "TO 'course_tmp_clerk'@'%'", hint="can insert items")
@@ -110,31 +113,48 @@ def test_shop_grant():
 def test_exact_names(customers):
     accepts(exercises, "exact_names", solutions.exact_names)
     constant = list(solutions.exact_names("ada", "legacy"))
-    rejects(exercises, "exact_names", lambda name, alias: constant, hint="only that exact spelling")
+    rejects(exercises, "exact_names", lambda name, alias: constant, hint="return the QuerySet")
+    constant_qs = Customer.objects.using("legacy").filter(name="ada").values_list("id", flat=True)
+    rejects(exercises, "exact_names", lambda name, alias: constant_qs, hint="only that exact spelling")
+
+    def ids(queryset):
+        return queryset.order_by("id").values_list("id", flat=True)
+
     # the plain filter: exact on PostgreSQL, case-insensitive on MariaDB
-    rejects(exercises, "exact_names",
-            lambda name, alias: Customer.objects.using(alias).filter(name=name).values_list("name", flat=True),
+    rejects(exercises, "exact_names", lambda name, alias: ids(Customer.objects.using(alias).filter(name=name)),
             hint="ignores case")
     # section 5's Collate, copied: PostgreSQL has no utf8mb4_bin collation
     # (the checker asks the two databases in a random order: MariaDB's trailing space or PostgreSQL's missing collation
     # fails it first)
-    copied = exercises.verdict("exact_names", lambda name, alias: Customer.objects.using(alias).annotate(
-        exact=Collate("name", "utf8mb4_bin")).filter(exact=name).values_list("name", flat=True))
+    copied = exercises.verdict("exact_names", lambda name, alias: ids(Customer.objects.using(alias).annotate(
+        exact=Collate("name", "utf8mb4_bin")).filter(exact=name)))
     assert copied.passed is False and ("utf8mb4_bin" in copied.message or "trailing space" in copied.message), \
         copied.message
     rejects(exercises, "exact_names",
-            lambda name, alias: Customer.objects.using(alias).filter(name__contains=name).values_list("name", flat=True),
+            lambda name, alias: ids(Customer.objects.using(alias).filter(name__contains=name)),
             hint="only that exact spelling")
     # section 5's utf8mb4_bin with a branch per vendor: PAD SPACE, so 'x' also finds 'x '
     rejects(exercises, "exact_names",
-            lambda name, alias: (Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
-                                 .filter(exact=name) if alias == "legacy"
-                                 else Customer.objects.using(alias).filter(name=name)).values_list("name", flat=True),
+            lambda name, alias: ids(Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
+                                    .filter(exact=name) if alias == "legacy"
+                                    else Customer.objects.using(alias).filter(name=name)),
             hint="a trailing space counts")
+    # the whole table fetched and compared in Python: right ids, but the lesson (collations) skipped
+    rejects(exercises, "exact_names",
+            lambda name, alias: sorted(pk for pk, n in Customer.objects.using(alias).values_list("id", "name")
+                                       if n == name),
+            hint="return the QuerySet")
+    # the same, wrapped back into a QuerySet by id
+    rejects(exercises, "exact_names",
+            lambda name, alias: ids(Customer.objects.using(alias).filter(pk__in=[
+                pk for pk, n in Customer.objects.using(alias).values_list("id", "name") if n == name])),
+            hint="filter in the database")
+    # right rows, unordered
+    rejects(exercises, "exact_names",
+            lambda name, alias: solutions.exact_names(name, alias).order_by("-id"), hint="order them by id")
     # one lookup for both databases: an anchored, escaped regex is case-sensitive on both
     accepts(exercises, "exact_names",
-            lambda name, alias: Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")
-            .values_list("name", flat=True))
+            lambda name, alias: ids(Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")))
     for alias in ("legacy", "default"):  # the checker removed its rows
         assert not Customer.objects.using(alias).filter(city="check").exists()
 

@@ -3,8 +3,8 @@ from django.db import IntegrityError, connections, router, transaction
 from django.test import TestCase, TransactionTestCase
 from exercise_checks import accepts, assert_stubs_match, rejects
 
-from course_project.lessons.multiple_databases.analytics.models import PageView, ReportNote
 from course_project.lessons.multiple_databases import solutions
+from course_project.lessons.multiple_databases.analytics.models import PageView, ReportNote
 from course_project.lessons.multiple_databases.exercises import exercises
 from course_project.lessons.multiple_databases.models import Author, Book, Contact, LegacyOrder
 from course_project.lessons.multiple_databases.routers import AnalyticsRouter
@@ -175,6 +175,28 @@ class ExerciseTests(TransactionTestCase):
                 return False if (db, model_name) == ("legacy", "legacyorder") else None
 
         rejects(exercises, "LegacyRouter", MigratesOthersOnLegacy, hint="should be False, not None")
+
+        class WithoutHints:  # every answer right, but no **hints: `migrate` would crash on model=
+            def db_for_read(self, model):
+                return "legacy" if model is LegacyOrder else None
+
+            def db_for_write(self, model):
+                return "legacy" if model is LegacyOrder else None
+
+            def allow_relation(self, obj1, obj2):
+                legacy = [type(o) is LegacyOrder for o in (obj1, obj2)]
+                return True if all(legacy) else False if any(legacy) else None
+
+            def allow_migrate(self, db, app_label, model_name=None):
+                return False if db == "legacy" else None
+
+        rejects(exercises, "LegacyRouter", WithoutHints, hint="every router method takes **hints")
+
+        class HintsOnlyWhereAskedBare(solutions.LegacyRouter):  # allow_migrate as the checker once called it
+            def allow_migrate(self, db, app_label, model_name=None):
+                return False if db == "legacy" else None
+
+        rejects(exercises, "LegacyRouter", HintsOnlyWhereAskedBare, hint="every router method takes **hints")
 
     def test_stubs_match(self):
         assert_stubs_match(exercises, "04_multiple_databases.ipynb")

@@ -2,18 +2,19 @@
 
 archive_contact runs on contacts of its own, once normally and once with analytics refusing the
 insert (connection.execute_wrapper), so that the order of the two writes matters; LegacyRouter is
-asked every question a router gets, for its model and for others, alone and in Django's chain.
+asked every question a router gets, with the hints Django passes, for its model and for others, alone
+and installed first in DATABASE_ROUTERS.
 """
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.color import no_style
-from django.db import DatabaseError, connections
-from django.db.utils import ConnectionRouter
+from django.db import DatabaseError, connections, router
+from django.test import override_settings
 
 from course_project.lessons.multiple_databases.analytics.models import PageView
 from course_project.lessons.multiple_databases.models import Author, Book, Contact, LegacyOrder
-from course_project.lessons.multiple_databases.routers import AnalyticsRouter
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("04_multiple_databases")
@@ -82,35 +83,62 @@ def _instances():
             "other": (Book(title="b"), Contact(name="c"), Author(name="a"), PageView(path="/"))}
 
 
+def _ask(router_, method, *args, **hints):
+    """Call a router method the way Django does, hints included; a method without **hints is a clear failure."""
+    try:
+        return getattr(router_, method)(*args, **hints)
+    except TypeError as error:
+        if "unexpected keyword argument" not in str(error):
+            raise
+        raise AssertionError(f"{method} got {sorted(hints)} and failed ({error}): Django passes hints such as "
+                             "instance= and model=, so every router method takes **hints") from None
+
+
 @exercises.add("LegacyRouter",
                "LegacyRouter: multidb.LegacyOrder to 'legacy'; relations only between legacy orders; "
-               "nothing migrated on 'legacy'; None for everything else",
+               "nothing migrated on 'legacy'; None for everything else; every method takes **hints",
                hint="Compare the model itself (model is LegacyOrder, or model._meta.label == 'multidb.LegacyOrder'), "
                     "not its app: Book and Contact are in the same app. Return None whenever the task does not "
-                    "ask for an answer, so the next router decides.")
+                    "ask for an answer, so the next router decides. Django calls every method with hints "
+                    "(instance=..., model=...): keep **hints in each signature, as AnalyticsRouter does.")
 def _(answer):
-    assert isinstance(answer, type), "define a class: Django makes one instance of each router class it is given"
+    assert isinstance(answer, type), ("define a class: Django makes one instance of each router class named by a "
+                                      "dotted path in DATABASE_ROUTERS")
     r = answer()
+    (order1, order2), others = _instances()["legacy"], _instances()["other"]
     for method in ("db_for_read", "db_for_write"):
-        assert getattr(r, method)(LegacyOrder) == "legacy", f"{method}(LegacyOrder) should be 'legacy'"
-        for other in (Book, Contact, Author, PageView, User):
-            got = getattr(r, method)(other)
+        for hints in ({}, {"instance": order2}):
+            got = _ask(r, method, LegacyOrder, **hints)
+            assert got == "legacy", f"{method}(LegacyOrder) should be 'legacy', not {got!r}"
+        for other, instance in zip((Book, Contact, Author, PageView, User), (*others, None), strict=True):
+            got = _ask(r, method, other, **({"instance": instance} if instance is not None else {}))
             assert got is None, (f"{method}({other._meta.label}) gave {got!r}: return None for every other model "
                                  "(even in the same app), so that the next router decides")
-    (order1, order2), others = _instances()["legacy"], _instances()["other"]
-    assert r.allow_relation(order1, order2) is True, "two legacy orders may be related: True"
+    assert _ask(r, "allow_relation", order1, order2, instance=order1) is True, "two legacy orders may be related: True"
     for other in others:
         for pair in ((order1, other), (other, order1)):
-            got = r.allow_relation(*pair)
-            assert got is False, f"allow_relation between a legacy order and a {type(other).__name__}: False, not {got!r}"
-    assert r.allow_relation(others[0], others[1]) is None, "allow_relation between two other objects: None"
-    for app_label, model_name in (("multidb", "legacyorder"), ("multidb", "book"), ("auth", "user"), ("analytics", None)):
-        got = r.allow_migrate("legacy", app_label, model_name=model_name)
-        assert got is False, f"allow_migrate('legacy', {app_label!r}, model_name={model_name!r}) should be False, not {got!r}"
-    for db, app_label, model_name in (("default", "multidb", "book"), ("analytics", "analytics", "pageview"),
-                                      ("default", "multidb", "legacyorder")):
-        got = r.allow_migrate(db, app_label, model_name=model_name)
-        assert got is None, f"allow_migrate({db!r}, {app_label!r}, model_name={model_name!r}): None, not {got!r}"
-    chain = ConnectionRouter([r, AnalyticsRouter()])  # Django's own router object, yours asked first
-    assert chain.db_for_read(Book) == "default" and chain.db_for_write(PageView) == "analytics", \
-        "with your router first, the others must still decide for their models"
+            got = _ask(r, "allow_relation", *pair, instance=pair[1])
+            assert got is False, \
+                f"allow_relation between a legacy order and a {type(other).__name__}: False, not {got!r}"
+    assert _ask(r, "allow_relation", others[0], others[1], instance=others[1]) is None, \
+        "allow_relation between two other objects: None"
+    for model in (LegacyOrder, Book, User, PageView):
+        got = _ask(r, "allow_migrate", "legacy", model._meta.app_label, model_name=model._meta.model_name, model=model)
+        assert got is False, f"allow_migrate('legacy', ...) for {model._meta.label} should be False, not {got!r}"
+    got = _ask(r, "allow_migrate", "legacy", "analytics")
+    assert got is False, f"allow_migrate('legacy', 'analytics') (a whole app, no model) should be False, not {got!r}"
+    for db, model in (("default", Book), ("analytics", PageView), ("default", LegacyOrder)):
+        got = _ask(r, "allow_migrate", db, model._meta.app_label, model_name=model._meta.model_name, model=model)
+        assert got is None, f"allow_migrate({db!r}, ...) for {model._meta.label}: None, not {got!r}"
+    # installed first in Django's own chain, as a project would: migrate, reads, writes and an assignment
+    with override_settings(DATABASE_ROUTERS=[r, *settings.DATABASE_ROUTERS]):
+        assert not router.allow_migrate_model("legacy", Book) and router.allow_migrate_model("default", Book), \
+            "installed first, your router must refuse 'legacy' and leave 'default' to the others"
+        assert router.db_for_read(Book) == "default" and router.db_for_write(PageView) == "analytics", \
+            "with your router first, the others must still decide for their models"
+        book = Book(title="b")
+        try:
+            book.author = Author(name="a")  # Django asks db_for_write(..., instance=...) and allow_relation
+        except TypeError as error:
+            raise AssertionError(f"assigning book.author failed ({error}): give each method **hints") from None
+        assert book._state.db == "default", f"a new book should be written to 'default', not {book._state.db!r}"

@@ -13,6 +13,7 @@ import MySQLdb
 import sqlparse
 from django.conf import settings
 from django.db.backends.mysql.base import DatabaseWrapper
+from django.db.models import QuerySet
 
 from course_project.lessons.mysql_mariadb.models import Customer
 from course_project.lessons.mysql_mariadb.modes import MODES, STRICT
@@ -109,25 +110,41 @@ def _drop_throwaways(cursor):
 
 
 @exercises.add("exact_names",
-               "exact_names(name, alias): names equal to `name` case-sensitively, on legacy and on default",
+               "exact_names(name, alias): a QuerySet of the ids, in order, of the customers whose name equals `name` "
+               "exactly (case and trailing spaces count), filtered in the database, on legacy and on default",
                hint="Each database compares with its own rules: check connections[alias].vendor, or find one lookup "
                     "that is case-sensitive on both. MariaDB's column collation ignores case; its _bin collations "
                     "compare bytes but, like most of its collations, pad with spaces ('a' = 'a '): the "
-                    "nopad collations do not. PostgreSQL compares varchar exactly.")
+                    "nopad collations do not. PostgreSQL compares varchar exactly. Return the QuerySet itself "
+                    "(values_list('id', flat=True)), not a list built in Python.")
 def _(answer):
     token = "".join(random.choices(string.ascii_lowercase, k=6))
     spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token} ", f"chk{token}x"]
     for alias in random.sample(["legacy", "default"], 2):
-        added = Customer.objects.using(alias).bulk_create([Customer(name=name, city="check") for name in spellings])
+        # each spelling twice, interleaved, so that the order of the ids matters
+        added = Customer.objects.using(alias).bulk_create(
+            [Customer(name=name, city="check") for name in spellings * 2])
+        spelling_of = {c.pk: c.name for c in added}
         try:
             for probe in random.sample(spellings[:4], 4):
-                got = sorted(answer(probe, alias))
+                result = answer(probe, alias)
+                assert isinstance(result, QuerySet), (f"exact_names({probe!r}, {alias!r}) returned a "
+                                                      f"{type(result).__name__}: return the QuerySet, so that the "
+                                                      "database does the comparison")
+                where = str(result.query).partition(" WHERE ")[2]
+                assert "name" in where, ("filter in the database: the query's WHERE clause must compare the name "
+                                         "column (not a list of ids picked in Python)")
+                got = [getattr(row, "pk", row) for row in result]
+                expected = sorted(pk for pk, name in spelling_of.items() if name == probe)
                 padded = " a trailing space counts (MariaDB's _bin collations ignore it)" if any(
-                    g.rstrip() == probe.rstrip() and g != probe for g in got) else ""
-                assert got == [probe], (f"exact_names({probe!r}, {alias!r}) returned {got}: only that exact "
-                                        f"spelling (MariaDB's default collation ignores case);{padded}")
+                    spelling_of.get(pk, "").rstrip() == probe.rstrip() and spelling_of.get(pk) != probe
+                    for pk in got) else ""
+                assert sorted(got) == expected, (f"exact_names({probe!r}, {alias!r}) returned the ids of "
+                                                 f"{[spelling_of.get(pk, pk) for pk in got]}: only that exact "
+                                                 f"spelling (MariaDB's default collation ignores case);{padded}")
+                assert got == expected, f"exact_names({probe!r}, {alias!r}): the right ids, but order them by id"
         finally:
-            Customer.objects.using(alias).filter(pk__in=[c.pk for c in added]).delete()
+            Customer.objects.using(alias).filter(pk__in=list(spelling_of)).delete()
 
 
 @contextmanager

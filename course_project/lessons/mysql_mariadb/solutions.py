@@ -14,7 +14,7 @@ def exact_names(name, alias):
         names = names.annotate(exact=Collate("name", "utf8mb4_nopad_bin")).filter(exact=name)
     else:  # PostgreSQL compares exactly
         names = names.filter(name=name)
-    return names.order_by("name").values_list("name", flat=True)
+    return names.order_by("id").values_list("id", flat=True)
 
 
 strict_options = {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb4"}

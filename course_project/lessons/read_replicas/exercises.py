@@ -3,14 +3,16 @@
 The checks make the answer's world change under it: aliases with names that say nothing, pointing
 at the real primary, pgBouncer (in front of the primary), the real standby, and the standby again
 through a relay on a port of its own; and a replica whose replay the checker pauses and resumes while
-the answer waits, after a last write in another table than the one the lesson polls.
+the answer waits, after a last write in another table than the one the lesson polls. While
+bytes_not_replayed runs, the course's own `replica` alias is pointed at the primary, so an answer that reads
+a fixed alias instead of the ones it is given fails.
 """
 import random
 import socket
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -40,10 +42,8 @@ def _relay(host: str, port: int):
             pass
         finally:
             for end in (source, sink):
-                try:
+                with suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def serve():
         while not stop.is_set():
@@ -87,6 +87,20 @@ def _neutral_aliases():
                 del connections[alias]
 
 
+@contextmanager
+def _replica_alias_on_the_primary():
+    """For the length of the call, the course's own `replica` alias reaches the primary: an answer that takes
+    its numbers from that fixed alias, instead of from the aliases it is given, gets the primary's answers."""
+    saved = connections["replica"]
+    settings_dict = {**connections.settings["default"]}
+    connections["replica"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "replica")
+    try:
+        yield
+    finally:
+        connections["replica"].close()
+        connections["replica"] = saved
+
+
 def _scalar(alias: str, sql: str, params=()):
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
@@ -108,7 +122,13 @@ def _(answer):
             Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5)])
             replayed = _scalar(made["standby"], "SELECT pg_last_wal_replay_lsn()::text")
             low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
-            got = answer(list(made.values()))
+            with _replica_alias_on_the_primary():
+                try:
+                    got = answer(list(made.values()))
+                except Exception as error:  # noqa: BLE001 (the learner's error, with what the check changed)
+                    raise AssertionError(
+                        f"{type(error).__name__}: {error} (during this check the course's own 'replica' alias "
+                        "reaches the primary: ask each alias you are given, not a fixed one)") from None
             high = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)",
                                [replayed]))
             assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
