@@ -95,6 +95,6 @@ report["embedded: entries"] = [entry["headline"] for entry in blog.entries]
 report["embedded: metadata"] = dict(blog.metadata)
 stored = EmbeddedBlog.objects.mongo_find_one({"name": "Engines"})
 report["embedded: one document holds"] = sorted(key for key in stored if key != "_id")
-report["embedded: mongo_find on entries.headline"] = EmbeddedBlog.objects.mongo_count({"entries.headline": "Looms"})
+report["embedded: mongo_count on entries.headline"] = EmbeddedBlog.objects.mongo_count({"entries.headline": "Looms"})
 print(json.dumps(report))
 sys.exit(0)
