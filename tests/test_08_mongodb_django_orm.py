@@ -169,7 +169,7 @@ def test_djongo_pins_and_its_legacy_project_run_against_the_same_server():
     assert report["embedded: entries"] == ["Looms", "Bernoulli numbers"]
     assert report["embedded: metadata"] == {"views": 3, "likes": 1}
     assert report["embedded: one document holds"] == ["entries", "metadata", "name"]
-    assert report["embedded: mongo_find on entries.headline"] == 1
+    assert report["embedded: mongo_count on entries.headline"] == 1
     assert client()[legacy.DATABASE].list_collection_names() == []  # run_legacy_project dropped it
 
 
