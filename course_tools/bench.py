@@ -83,12 +83,11 @@ def per_query(n: int) -> dict:
 
 
 def per_request(n: int) -> dict:
-    from course_project.lessons.connection_pooling.measure import median, stop_server
-    from course_project.lessons.connection_pooling.measure import per_request as run
+    from course_project.lessons.connection_pooling.measure import median, per_request_interleaved, stop_server
     from course_project.lessons.connection_pooling.modes import register_all
 
     try:
-        return {mode: median(run(alias, n)) for mode, alias in register_all().items()}
+        return {mode: median(timings) for mode, timings in per_request_interleaved(register_all(), n).items()}
     finally:
         stop_server()
 

@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project import services
 from course_project.lessons.hybrid_sql_mongo import solutions
@@ -13,7 +14,6 @@ from course_project.lessons.hybrid_sql_mongo.exercises import exercises
 from course_project.lessons.hybrid_sql_mongo.models import Product
 from course_project.lessons.hybrid_sql_mongo.tracking import log_activity, purge_orphans
 from course_project.runtime.mongo import connect_mongoengine
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["default"])
 
@@ -70,18 +70,40 @@ def test_the_page_renders_while_mongodb_is_down(product, restore_servers):
     assert response.status_code == 200 and "View count unavailable." in response.content.decode()
 
 
-def test_views_of_reference_passes_and_leaves_no_data(product):
-    accepts(exercises, "views_of", solutions.views_of)
+def test_top_products_reference_passes_and_leaves_no_data(product):
+    accepts(exercises, "top_products", solutions.top_products)
     assert list(Product.objects.values_list("name", flat=True)) == ["Lamp"] and ProductAnalytics.objects.count() == 0
 
 
-def test_views_of_constant_and_wrong_answers_fail(product):
-    rejects(exercises, "views_of", lambda name: 4, hint="views in MongoDB")
-    rejects(exercises, "views_of",
-            lambda name: ProductAnalytics.objects.get(product_id=Product.objects.get(name=name).pk).views,
-            hint="return 0")
-    rejects(exercises, "views_of", lambda name: sum(ProductAnalytics.objects.values_list("views")) if
-            ProductAnalytics.objects(product_id=Product.objects.get(name=name).pk) else 0, hint="views in MongoDB")
+def top_products_as_in_the_report(n):
+    """The notebook's report cell: the top n analytics, then the products: an orphan takes a place."""
+    top = ProductAnalytics.objects.order_by("-views", "product_id").limit(n)
+    catalogue = Product.objects.in_bulk([doc.product_id for doc in top])
+    return [(catalogue[d.product_id].name, d.views) for d in top if d.product_id in catalogue]
+
+
+def top_products_one_lookup_per_product(n):
+    """Right rows, but one PostgreSQL query per analytics document."""
+    rows = []
+    for doc in ProductAnalytics.objects.order_by("-views", "product_id"):
+        product = Product.objects.filter(pk=doc.product_id).first()
+        if product and len(rows) < n:
+            rows.append((product.name, doc.views))
+    return rows
+
+
+def top_products_ties_by_name(n):
+    existing = dict(Product.objects.values_list("pk", "name"))
+    docs = ProductAnalytics.objects(product_id__in=list(existing))
+    return sorted(((existing[d.product_id], d.views) for d in docs), key=lambda row: (-row[1], row[0]))[:n]
+
+
+def test_top_products_constant_and_wrong_answers_fail(product):
+    rejects(exercises, "top_products", lambda n: [("Keyboard", 43)] * n, hint="expected")
+    rejects(exercises, "top_products", top_products_as_in_the_report, hint="no orphan")
+    rejects(exercises, "top_products", top_products_one_lookup_per_product, hint="one query per store")
+    rejects(exercises, "top_products", top_products_ties_by_name, hint="ties by product id")
+    assert ProductAnalytics.objects.count() == 0
 
 
 def record_search_by_saving(product_id, term):
@@ -101,6 +123,14 @@ def test_record_search_constant_and_wrong_answers_fail():
         product_id=product_id).update_one(upsert=True, add_to_set__searches=term), hint="not $addToSet")
     rejects(exercises, "record_search", record_search_by_saving, hint="one update command")
     rejects(exercises, "record_search", record_search_in_a_lock, hint="even inside a lock")
+    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
+        product_id=product_id).update_one(upsert=True, inc__views=1, push__searches=term),
+        hint="changes `searches` only")
+    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
+        product_id=product_id).update_one(upsert=True, push__searches=term, set__views=0),
+        hint="changes `searches` only")
+    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
+        product_id=product_id).modify(upsert=True, push__searches=term), hint="findAndModify")
 
 
 _lock = threading.Lock()

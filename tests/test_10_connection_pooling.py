@@ -5,13 +5,13 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import ProgrammingError, connections, transaction
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.connection_pooling import solutions
 from course_project.lessons.connection_pooling.exercises import exercises
 from course_project.lessons.connection_pooling.measure import per_query_raw, server_processes, stop_server
 from course_project.lessons.connection_pooling.modes import add_alias, register_all
 from course_project.services.bouncer_admin import release
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 
 @pytest.fixture(autouse=True)
@@ -140,7 +140,8 @@ def test_bouncer_settings_checker_iterates_through_pgbouncer(through_pgbouncer):
     accepts(exercises, "bouncer_settings", solutions.bouncer_settings)
     constant = solutions.bouncer_settings(dict(settings.DATABASES["default"]))
     rejects(exercises, "bouncer_settings", lambda base: constant, hint="start from `base`")
-    rejects(exercises, "bouncer_settings", lambda base: {**base, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True},
+    rejects(exercises, "bouncer_settings",
+            lambda base: {**base, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True},
             hint="connect through pgBouncer")
     rejects(exercises, "bouncer_settings",
             lambda base: {**solutions.bouncer_settings(base), "DISABLE_SERVER_SIDE_CURSORS": False},

@@ -8,12 +8,12 @@ from django.db import connection, transaction
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ProjectState
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.migrations import solutions
 from course_project.lessons.migrations.exercises import CONFLICT_WITH_WRITERS, exercises
 from course_project.lessons.migrations.throwaway import ThrowawayApp
 from course_project.lessons.migrations.zero_downtime.models import Edition
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 
 def columns():
@@ -72,7 +72,8 @@ def test_unapply_target_checker_runs_the_learners_target():
     rejects(exercises, "unapply_target", lambda app, name: f"{int(name[:4]) - 1:04d}", hint="has no single migration")
     # ... and counting down with zero for a first migration works until the numbers skip (the checker's 0009)
     rejects(exercises, "unapply_target",
-            lambda app, name: "zero" if name[:4] == "0001" else f"{int(name[:4]) - 1:04d}", hint="has no single migration")
+            lambda app, name: "zero" if name[:4] == "0001" else f"{int(name[:4]) - 1:04d}",
+            hint="has no single migration")
     assert columns() == ["id", "title", "writer", "isbn"]  # the checker migrated the app fully again
 
 
@@ -88,6 +89,19 @@ def _modes(statement, rollback=True):
 
 def _keyword_guess(statement):
     return "ADD" in statement or "INDEX" in statement
+
+
+def _reviewers_keywords(statement):
+    return any(word in statement.upper() for word in ("INDEX", " ADD ", "TRIGGER", "DEFAULT"))
+
+
+def _pro_forma_read_then_keywords(statement):
+    """A read of pg_locks that ignores what it reads, then a guess from the words (review 2's mutant)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+        cursor.execute("SELECT count(*) FROM pg_locks")
+        transaction.set_rollback(True)
+    return _reviewers_keywords(statement)
 
 
 def _measured_in_two_transactions(statement):
@@ -110,6 +124,9 @@ def test_blocks_writers_checker_measures_locks_and_wants_no_trace():
     rejects(exercises, "blocks_writers", lambda statement: (_modes(statement), _keyword_guess(statement))[1],
             hint="must wait")  # measured, but answered from the keywords: CREATE TRIGGER, SET DEFAULT...
     rejects(exercises, "blocks_writers", _measured_in_two_transactions, hint="measure it")
+    rejects(exercises, "blocks_writers", _pro_forma_read_then_keywords, hint="measure it")
+    rejects(exercises, "blocks_writers", lambda statement: (_modes(statement), _reviewers_keywords(statement))[1],
+            hint="must wait")  # every keyword list fails on `SELECT check_lock_...()`, whose text says nothing
     rejects(exercises, "blocks_writers", lambda statement: bool(_modes(statement) - {"AccessShareLock"}),
             hint="go on")  # ROW EXCLUSIVE does not conflict with itself
     rejects(exercises, "blocks_writers", lambda statement: "AccessExclusiveLock" in _modes(statement),

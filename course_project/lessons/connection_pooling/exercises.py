@@ -14,10 +14,10 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, connections
 
+from course_project.env import PROJECT_ROOT
 from course_project.lessons.connection_pooling.cursors import fill_rows, iterate_while_busy
 from course_project.lessons.connection_pooling.modes import register, unregister
 from course_project.runtime.checker import Exercises
-from course_project.env import PROJECT_ROOT
 from course_project.services.config import servers
 
 exercises = Exercises("10_connection_pooling")
@@ -140,6 +140,7 @@ def _check_bouncer_settings(result: dict, token: str):
                                          "requests: a new connection per request means no pool in front of pgBouncer")
         connection.ensure_connection()
         connection.close_if_unusable_or_obsolete()  # what Django does at the end of every request
-        assert connection.connection is None, "the connection outlived the request: a new one per request needs CONN_MAX_AGE"
+        assert connection.connection is None, \
+            "the connection outlived the request: a new one per request needs CONN_MAX_AGE"
     finally:
         unregister(alias)

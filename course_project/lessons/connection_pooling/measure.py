@@ -88,17 +88,25 @@ class _Response:
 _client = _Client()
 
 
-def per_request(alias: str, n: int = 200, warmup: int = 10) -> list:
-    """Milliseconds per full Django request (middleware, view, one query, connection handling)."""
-    timings = []
-    for i in range(n + warmup):
-        start = time.perf_counter()
-        response = _client.get(f"/pooling/ping/{alias}/")
-        elapsed = (time.perf_counter() - start) * 1000
-        if response.status_code != 200:
-            raise RuntimeError(f"{alias}: HTTP {response.status_code}")
-        if i >= warmup:
-            timings.append(elapsed)
+def _request_ms(alias: str) -> float:
+    """Milliseconds for one full Django request (middleware, view, one query, connection handling)."""
+    start = time.perf_counter()
+    response = _client.get(f"/pooling/ping/{alias}/")
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{alias}: HTTP {response.status_code}")
+    return elapsed
+
+
+def per_request_interleaved(aliases: dict, rounds: int = 200, warmup: int = 10) -> dict:
+    """Milliseconds per full Django request, for each {name: alias}, measured in turn: each round sends one
+    request per alias, so a burst of load on the machine slows every mode alike, not one block of them."""
+    timings = {name: [] for name in aliases}
+    for i in range(rounds + warmup):
+        for name, alias in aliases.items():
+            elapsed = _request_ms(alias)
+            if i >= warmup:
+                timings[name].append(elapsed)
     return timings
 
 
@@ -130,3 +138,8 @@ def per_query_raw(new_connection: bool, n: int = 200, server: str = "postgres") 
 
 def median(values) -> float:
     return statistics.median(values)
+
+
+def quartiles(values) -> tuple:
+    """The first quartile, the median and the third quartile: half of the values lie between the outer two."""
+    return tuple(statistics.quantiles(values, n=4))

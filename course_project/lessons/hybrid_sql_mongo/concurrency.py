@@ -8,9 +8,11 @@ from course_project.lessons.hybrid_sql_mongo.documents import NaiveProductAnalyt
 
 
 def count_view(product_id: int):
-    """$inc with upsert, backed by the unique index. Two first views racing to insert the
-    document: one wins, the other gets a duplicate-key error (nothing written) and retries,
-    which is then a plain update."""
+    """$inc with upsert, backed by the unique index: two first views racing to insert the document
+    cannot both insert. MongoDB (4.2+) retries the losing upsert itself, as an update, because the
+    filter is one equality on the unique key and the update leaves that key alone. The loop is a
+    safety net for a server or a filter where that does not apply: the loser then sees a
+    duplicate-key error (nothing written), and its retry is a plain update."""
     for _ in range(5):
         try:
             ProductAnalytics.objects(product_id=product_id).update_one(upsert=True, inc__views=1)

@@ -1,7 +1,9 @@
 """Notebook 09's exercises (reference answers: solutions.py).
 
-The checks make their own data: products in PostgreSQL with random names, view counts in MongoDB,
-and product ids no one else uses. record_search runs with ProductAnalytics switched to a connection the
+The checks make their own data: products in PostgreSQL with random names, view counts in MongoDB (above
+any the notebook made, with a tie, and orphans: counts whose product is gone), and product ids no one
+else uses. top_products runs with ProductAnalytics on a watched connection and Django's queries captured:
+one query per store. record_search runs with ProductAnalytics switched to a connection the
 checker watches (a PyMongo CommandListener): each call must send one update command and no read, so a
 read-modify-save passes nowhere, not even inside a threading.Lock (other processes do not share it).
 It is then called by several threads at once."""
@@ -9,14 +11,16 @@ import random
 import uuid
 
 import mongoengine
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from mongoengine.context_managers import switch_db
 from pymongo import monitoring
 
+from course_project.env import env
 from course_project.lessons.hybrid_sql_mongo.concurrency import run_together
 from course_project.lessons.hybrid_sql_mongo.documents import ProductAnalytics
 from course_project.lessons.hybrid_sql_mongo.models import Product
 from course_project.runtime.checker import Exercises
-from course_project.env import env
 from course_project.runtime.mongo import TIMEOUTS, connect_mongoengine
 from course_project.services.config import mongo_uri
 
@@ -48,36 +52,62 @@ class Commands(monitoring.CommandListener):
 
 
 def _one_update_each(names: list, calls: int):
+    assert "findAndModify" not in names, (
+        f"{calls} call(s) sent {names}: modify() is findAndModify, atomic too, but it returns the document; "
+        "the task is one update command (update_one)")
     assert names == ["update"] * calls, (
         f"{calls} call(s) sent {names}: each search must be one update command (an upsert with $push) and no read; "
         "a read then a save is a race, even inside a lock, since other processes do not share it")
 
 
-@exercises.add("views_of", "views_of(product_name): the view count from MongoDB, 0 if none",
-               hint="Two stores, two lookups: the product's id from PostgreSQL (the ORM), then its analytics "
-                    "document from MongoDB by product_id; .first() returns None when there is none.")
+def _finds(names: list) -> int:
+    return sum(name in ("find", "aggregate") for name in names)
+
+
+def _watched(alias_prefix: str) -> tuple:
+    """A MongoEngine alias whose commands a Commands listener records."""
+    commands, alias = Commands(), f"{alias_prefix}-{uuid.uuid4().hex[:6]}"
+    mongoengine.connect(db=env("MONGO_DB"), host=mongo_uri(database=env("MONGO_DB")), alias=alias, tz_aware=True,
+                        uuidRepresentation="standard", event_listeners=[commands], **TIMEOUTS)
+    return commands, alias
+
+
+@exercises.add("top_products", "top_products(n): the n most viewed existing products as (name, views), "
+                               "one query per store",
+               hint="Orphans (analytics whose product was deleted) must not count, and must not take a place "
+                    "in the n: ask PostgreSQL which products exist (one query), then MongoDB for the most viewed "
+                    "among them (one find: product_id__in, order_by, limit), and join in Python.")
 def _(answer):
     connect_mongoengine()
-    tag = uuid.uuid4().hex[:6]
-    viewed, also, unseen = [Product.objects.create(name=f"Checker {what} {tag}", price="1.00")
-                            for what in ("lamp", "desk", "chair")]
-    views = {viewed.pk: random.randint(2, 999), also.pk: random.randint(2, 999)}
-    for product_id, n in views.items():
+    tag, rng = uuid.uuid4().hex[:6], random.Random()
+    base = 10**6 + rng.randint(0, 10**5)  # above every count the notebook made
+    # names in the opposite order to the ids, so that a tie broken by name comes out wrong
+    products = [Product.objects.create(name=f"Checker {9 - i} {tag}", price="1.00") for i in range(6)]
+    counted = products[:5]  # the sixth has no analytics document
+    views = {p.pk: v for p, v in zip(counted[:4], rng.sample(range(base, base + 1000), 4), strict=True)}
+    views[counted[4].pk] = max(views.values())  # a tie for first place: the lower product id comes first
+    orphans = {rng.randint(10**7, 10**8): base + 5000 + i for i in range(2)}  # most viewed, product gone
+    for product_id, n in {**views, **orphans}.items():
         ProductAnalytics.objects(product_id=product_id).update_one(upsert=True, set__views=n)
+    names = {p.pk: p.name for p in counted}
+    ranking = [(names[pk], views[pk]) for pk in sorted(views, key=lambda pk: (-views[pk], pk))]
+    commands, alias = _watched("check09top")
     try:
-        for product in (viewed, also):
-            assert answer(product.name) == views[product.pk], \
-                f"{product.name!r} has {views[product.pk]} views in MongoDB"
-        try:
-            got = answer(unseen.name)
-        except Exception as error:
-            raise AssertionError(f"a product nobody viewed has no analytics document: return 0 "
-                                 f"({type(error).__name__}: {error})") from None
-        assert got == 0, f"{unseen.name!r} has no analytics document: expected 0, got {got!r}"
+        for n in rng.sample(range(2, 6), 2):
+            with switch_db(ProductAnalytics, alias), CaptureQueriesContext(connections["default"]) as queries:
+                got = answer(n)
+            sent = commands.take()
+            assert [tuple(row) for row in got] == ranking[:n], (
+                f"top_products({n}) returned {got}; expected {ranking[:n]}: the most viewed first, ties by "
+                "product id, and no orphan (analytics whose product is gone) takes a place")
+            assert len(queries) == 1, (f"top_products({n}) ran {len(queries)} PostgreSQL queries: one query per "
+                                       "store, never one per product")
+            assert _finds(sent) == 1, (f"top_products({n}) sent {sent} to MongoDB: one query per store, never one "
+                                       "per product")
     finally:
-        ids = [viewed.pk, also.pk, unseen.pk]
-        ProductAnalytics.objects(product_id__in=ids).delete()
-        Product.objects.filter(pk__in=ids).delete()
+        mongoengine.disconnect(alias)
+        ProductAnalytics.objects(product_id__in=[*views, *orphans]).delete()
+        Product.objects.filter(pk__in=[p.pk for p in products]).delete()
 
 
 @exercises.add("record_search", "record_search(product_id, term): push the term, upserting, atomically",
@@ -89,9 +119,7 @@ def _(answer):
     product_id = random.randint(10**6, 10**7)  # an id the notebook never uses
     docs = ProductAnalytics.objects(product_id=product_id)
     docs.delete()
-    commands, alias = Commands(), f"check09-{uuid.uuid4().hex[:6]}"
-    mongoengine.connect(db=env("MONGO_DB"), host=mongo_uri(database=env("MONGO_DB")), alias=alias, tz_aware=True,
-                        uuidRepresentation="standard", event_listeners=[commands], **TIMEOUTS)
+    commands, alias = _watched("check09")
     try:
         with switch_db(ProductAnalytics, alias):
             for term in ("lamp", "desk lamp", "lamp"):
@@ -105,12 +133,18 @@ def _(answer):
     finally:
         mongoengine.disconnect(alias)
     docs.delete()
+    views, clicks = random.randint(2, 999), [{"x": random.randint(0, 99)}]
+    ProductAnalytics(product_id=product_id, views=views, click_data=clicks).save()  # what the product has already
     try:
         answer(product_id, "lamp")
         answer(product_id, "desk lamp")
         answer(product_id, "lamp")
         assert docs.count() == 1, f"expected one document for the product, found {docs.count()}"
-        searches = docs.first().searches
+        doc = docs.first()
+        assert (doc.views, doc.click_data) == (views, clicks), (
+            f"the product had {views} views and clicks {clicks}; after three searches: {doc.views} views and "
+            f"clicks {doc.click_data}. Recording a search changes `searches` only")
+        searches = doc.searches
         assert searches == ["lamp", "desk lamp", "lamp"], (
             f"got {searches}: every search in order, repeats too ($push, not $addToSet)")
         docs.delete()

@@ -2,6 +2,7 @@
 import logging
 
 import pymongo
+from django.db import transaction
 from pymongo.errors import PyMongoError
 
 from course_project.lessons.hybrid_sql_mongo.concurrency import count_view
@@ -49,11 +50,18 @@ def purge_orphans() -> int:
     return ProductAnalytics.objects(product_id__in=orphans).delete() if orphans else 0
 
 
-def delete_analytics_of(sender, instance, **kwargs):
-    """A post_delete receiver: clean up right away (purge_orphans still catches what it misses)."""
+def delete_analytics_of(sender, instance, using, **kwargs):
+    """A post_delete receiver. Django sends post_delete inside the delete's transaction, and an outer
+    transaction may still roll the delete back: so the analytics go only once it commits (on_commit)."""
+    product_id = instance.pk
+    transaction.on_commit(lambda: delete_analytics(product_id), using=using)
+
+
+def delete_analytics(product_id: int):
+    """Delete one product's analytics, best effort (purge_orphans still catches what this misses)."""
     connect_mongoengine()
     try:
         with pymongo.timeout(ANALYTICS_BUDGET):
-            ProductAnalytics.objects(product_id=instance.pk).delete()
+            ProductAnalytics.objects(product_id=product_id).delete()
     except PyMongoError as error:
-        log.warning("could not delete analytics of product %s: %s", instance.pk, type(error).__name__)
+        log.warning("could not delete analytics of product %s: %s", product_id, type(error).__name__)

@@ -5,7 +5,8 @@ unapply_target puts migrations_lab in a state of its own choosing (for two migra
 afterwards. It is also asked about two of Django's own apps; those are never unapplied: Django's
 migration planner says what `migrate` would do, and so it is for a copy of migrations_lab's history whose
 numbers skip. blocks_writers is given statements drawn from four lists (in two of them the keywords
-mislead); the checker measures each one's locks itself, watches that the answer measured them too (the
+mislead), and two calls of a function that LOCKs the table in a random mode (the text says nothing); the
+checker measures each one's locks itself, watches that the answer measured them too (the
 statement and a pg_locks read in one transaction), and checks that the learner's run left no trace.
 """
 import random
@@ -70,7 +71,7 @@ def _planned_unapply(app: str, name: str, target: str, applied_up_to: str | None
         raise AssertionError(f"`migrate {app} {target}`: {app} has no single migration matching {target!r}") from None
     undone = [migration.name for migration, backwards in executor.migration_plan([node])
               if backwards and migration.app_label == app]
-    assert not (node[1] == name), \
+    assert node[1] != name, \
         f"{name} is still applied: `migrate {app} {target}` migrates *to* {name}, which keeps it applied"
     assert name in undone, f"{name} is still applied after `migrate {app} {target}`"
     assert undone == [name], f"`migrate {app} {target}` would unapply {undone}; unapplying only {name} is the task"
@@ -150,6 +151,29 @@ NOT_BLOCKING_BY_SURPRISE = [  # ALTER TABLE, and a full scan, yet writers go on
     f"ALTER TABLE {TABLE} VALIDATE CONSTRAINT {CHECK}",
     f"ALTER TABLE {TABLE} SET (autovacuum_enabled = off)"]
 CONFLICT_WITH_WRITERS = {"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"}
+# Statements whose text says nothing: a function that LOCKs the table in a mode drawn at random, one mode that
+# makes writers wait and one that does not, so only a measurement can tell the two calls apart.
+MODES_THAT_BLOCK = ["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"]
+MODES_THAT_DO_NOT = ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE"]
+
+
+def _opaque_statements(rng) -> dict:
+    """{`SELECT check_lock_<token>()`: its mode}, for one blocking and one non-blocking mode."""
+    return {f"SELECT check_lock_{secrets.token_hex(4)}()": rng.choice(modes)
+            for modes in (MODES_THAT_BLOCK, MODES_THAT_DO_NOT)}
+
+
+def _create_functions(opaque: dict):
+    with connections["default"].cursor() as cursor:
+        for statement, mode in opaque.items():
+            cursor.execute(f"CREATE FUNCTION {statement.split()[1]} RETURNS void LANGUAGE plpgsql AS "
+                           f"$$ BEGIN EXECUTE 'LOCK TABLE {TABLE} IN {mode} MODE'; END $$")
+
+
+def _drop_functions(opaque: dict):
+    with connections["default"].cursor() as cursor:
+        for statement in opaque:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {statement.split()[1]}")
 
 
 def _locks_of(statement: str) -> set:
@@ -179,10 +203,11 @@ def _measured_in_one_transaction(answer, statement):
     with connection.execute_wrapper(watch):
         got = answer(statement)
     started = {when for sql, when in seen if statement.strip().rstrip(";") in sql}
-    read = {when for sql, when in seen if "pg_locks" in sql}
+    read = {when for sql, when in seen if all(word in sql.lower() for word in ("pg_locks", "pg_backend_pid", "relation"))}
     assert started and read and started & read, (
         f"blocks_writers({statement!r}): measure it. Run the statement and a read of pg_locks on "
-        "connections['default'], in one transaction (transaction.atomic()): locks end with their transaction")
+        "connections['default'], in one transaction (transaction.atomic()): locks end with their transaction. "
+        "Read your own backend's locks on the table: pid = pg_backend_pid() and relation = the table")
     return got
 
 
@@ -210,15 +235,20 @@ def _fingerprint():
                hint="Run the statement inside transaction.atomic(), read the modes your own backend holds on the "
                     "table from pg_locks (pg_backend_pid(), relation), then transaction.set_rollback(True). "
                     "Writers take ROW EXCLUSIVE: which modes conflict with it? (PostgreSQL's docs, "
-                    "'Conflicting Lock Modes'.)")
+                    "'Conflicting Lock Modes'.) The checker draws statements not shown in the notebook (indexes, statistics, "
+                    "comments, table options, and functions whose name says nothing of the lock they take), "
+                    "measures each one itself, and checks that your run changed nothing.")
 def _(answer):
     _migrate_app("zero_downtime")
     rng = random.Random()
     statements = (rng.sample(BLOCKING, 2) + rng.sample(BLOCKING_BY_SURPRISE, 2) + rng.sample(NOT_BLOCKING, 3)
                   + rng.sample(NOT_BLOCKING_BY_SURPRISE, 1))
+    opaque = _opaque_statements(rng)
+    statements += list(opaque)
     rng.shuffle(statements)
     with connections["default"].cursor() as cursor:
         cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {CHECK} CHECK (title <> '') NOT VALID")
+    _create_functions(opaque)
     before = _fingerprint()
     try:
         for statement in statements:
@@ -231,6 +261,7 @@ def _(answer):
             assert got == must_wait, (f"{statement!r} holds {sorted(modes)} on the table: writers "
                                       f"{'must wait' if must_wait else 'go on'}, but your answer was {got}")
     finally:
+        _drop_functions(opaque)
         if _fingerprint() != before:  # a change that was not rolled back: rebuild the table from its migrations
             call_command("migrate", "zero_downtime", "zero", verbosity=0)
             _migrate_app("zero_downtime")

@@ -1,9 +1,26 @@
+from functools import partial
+
 from django.db import models, router, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, Lower, Replace
 
 # The slug migration 0003 gave every old row: the title, lower case, spaces as dashes, then "-<id>".
 SLUG = Concat(Lower(Replace("title", Value(" "), Value("-"))), Value("-"), Cast("id", CharField()))
+
+
+def save_with_slug(edition, save, using=None):
+    """The code shipped from deploy 0002 on: `save()` the edition, and give a new row its slug as the backfill
+    made them. The slug needs the id, known only after the INSERT, so the INSERT writes '' and an UPDATE in the
+    same transaction replaces it. Never NULL: while the model says `null=True` (deploys 0002 to 0005), an unset
+    slug is None, and from 0004 on the check refuses a NULL in every new row."""
+    using = using or router.db_for_write(type(edition), instance=edition)
+    with transaction.atomic(using=using):
+        if edition.slug is None:
+            edition.slug = ""
+        save()
+        if not edition.slug:
+            type(edition).objects.using(using).filter(pk=edition.pk).update(slug=SLUG)
+            edition.refresh_from_db(using=using, fields=["slug"])
 
 
 class Edition(models.Model):
@@ -13,14 +30,7 @@ class Edition(models.Model):
     slug = models.CharField(max_length=220)
 
     def save(self, *args, **kwargs):
-        """Every new row gets its slug as the backfill made them (shipped from deploy 0002 on, so that no
-        row written after the backfill lacks one)."""
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            super().save(*args, **kwargs)
-            if not self.slug:  # the slug needs the id, known only once the row is inserted
-                type(self).objects.using(using).filter(pk=self.pk).update(slug=SLUG)
-                self.refresh_from_db(using=using, fields=["slug"])
+        save_with_slug(self, partial(super().save, *args, **kwargs), kwargs.get("using"))
 
     def __str__(self):
         return self.title
