@@ -42,7 +42,7 @@ class Lesson:
 ALL = ("postgres", "replica", "pgbouncer", "mariadb", "mongodb")
 LESSONS = [
     Lesson("00", "start_here", "Tour, server status, a first query on each database", ALL, (15, 20)),
-    Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", (), (45, 60)),
+    Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", (), (50, 70)),
     Lesson("02", "postgresql", "PostgreSQL: users and PG15 grants, arrays, JSON, full-text and trigram search",
            ("postgres",), (55, 75)),
     Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
