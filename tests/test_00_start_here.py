@@ -1,9 +1,9 @@
 """Notebook 00's exercises: the reference answers pass, constants and plausible mistakes fail."""
 import pytest
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.start_here import solutions
 from course_project.lessons.start_here.exercises import exercises
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["replica", "legacy", "default"])
 
@@ -33,6 +33,11 @@ def test_is_read_only():
             hint="on a primary session set to read-only the answer is True")
     rejects(exercises, "is_read_only", lambda connection: _first(connection, "SHOW transaction_read_only"),
             hint="return a bool, not str")
+    # the session's default misses a single read-only transaction (and the standby, where it is off)
+    rejects(exercises, "is_read_only",
+            lambda connection: _first(connection, "SELECT pg_is_in_recovery()")
+            or _first(connection, "SHOW default_transaction_read_only") == "on",
+            hint="on a primary transaction set to read-only the answer is True")
 
 
 def test_sql_modes():
@@ -45,4 +50,5 @@ def test_sql_modes():
             hint="return a set of mode names, not str")
     # the server's default is not what Django's session runs with
     rejects(exercises, "sql_modes",
-            lambda connection: set(_first(connection, "SELECT @@GLOBAL.sql_mode").split(",")), hint="not the server's default")
+            lambda connection: set(_first(connection, "SELECT @@GLOBAL.sql_mode").split(",")),
+            hint="not the server's default")

@@ -4,13 +4,13 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.db.models import Q
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.lessons.sqlite import solutions
 from course_project.lessons.sqlite.exercises import exercises
 from course_project.lessons.sqlite.files import alias_with, fresh_database, tables
 from course_project.lessons.sqlite.locking import reader_and_writer, two_writers
 from course_project.lessons.sqlite.models import Note
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 # Tests on the lesson's aliases use the test databases. Aliases that the lesson registers at run time
 # (files.alias_with) are unknown to Django's test case, so those tests only lift pytest-django's blocker.
@@ -74,19 +74,17 @@ def test_the_stubs_match_the_checker():
     assert_stubs_match(exercises, "01_sqlite.ipynb")
 
 
-def test_wal_options(run_time_aliases):
-    accepts(exercises, "wal_options", solutions.wal_options)
-    # WAL's default level is FULL, so leaving synchronous out is durable too
-    accepts(exercises, "wal_options", {"init_command": "PRAGMA journal_mode=WAL", "transaction_mode": "IMMEDIATE",
-                                       "timeout": 10})
-    # the sqlite_wal alias's OPTIONS, as the notebook prints them: NORMAL, and a 5-second timeout
-    rejects(exercises, "wal_options", settings.DATABASES["sqlite_wal"]["OPTIONS"], hint="timeout is in seconds")
-    rejects(exercises, "wal_options", {**settings.DATABASES["sqlite_wal"]["OPTIONS"], "timeout": 10},
-            hint="synchronous is NORMAL")
-    rejects(exercises, "wal_options", {"transaction_mode": "IMMEDIATE", "timeout": 10}, hint="not in WAL mode")
-    rejects(exercises, "wal_options", {**solutions.wal_options, "transaction_mode": "DEFERRED"},
-            hint="set transaction_mode to IMMEDIATE")
-    rejects(exercises, "wal_options", {**solutions.wal_options, "timeout": 10_000}, hint="timeout is in seconds")
+def test_report_options(run_time_aliases):
+    accepts(exercises, "report_options", solutions.report_options)
+    # DEFERRED is Django's default, so leaving transaction_mode out is right too
+    accepts(exercises, "report_options", {"init_command": "PRAGMA query_only=ON; PRAGMA journal_mode=WAL"})
+    # the sqlite_wal alias's OPTIONS, as the notebook prints them: it writes, and IMMEDIATE
+    rejects(exercises, "report_options", settings.DATABASES["sqlite_wal"]["OPTIONS"], hint="can still write")
+    rejects(exercises, "report_options", {**solutions.report_options, "transaction_mode": "IMMEDIATE"},
+            hint="which takes the write lock")
+    rejects(exercises, "report_options", {"init_command": "PRAGMA query_only=ON"}, hint="switch the file to WAL")
+    rejects(exercises, "report_options", {"init_command": "PRAGMA journal_mode=WAL"}, hint="can still write")
+    rejects(exercises, "report_options", "PRAGMA query_only=ON", hint="answer with a dict")
 
 
 def test_strict_scores_sql():
@@ -102,6 +100,15 @@ def test_strict_scores_sql():
     rejects(exercises, "strict_scores_sql",
             "CREATE TABLE scores (name TEXT NOT NULL UNIQUE, points INTEGER NOT NULL) STRICT",
             hint="never negative")
+    # an ANY column in a STRICT table stores a BLOB name
+    rejects(exercises, "strict_scores_sql",
+            "CREATE TABLE scores (name ANY NOT NULL UNIQUE, points INTEGER NOT NULL CHECK (points >= 0)) STRICT",
+            hint="a BLOB as a name")
+    # CHECKs on typeof() refuse every bad row, but the table is not STRICT
+    rejects(exercises, "strict_scores_sql",
+            "CREATE TABLE scores (name TEXT NOT NULL UNIQUE CHECK (typeof(name) = 'text'), points INTEGER NOT NULL "
+            "CHECK (typeof(points) = 'integer' AND points >= 0))",
+            hint="the table is not STRICT")
 
 
 @on_test_databases
@@ -127,6 +134,11 @@ def test_urgent_titles():
                 lambda needle=needle: notes.filter(Q(data__tags__icontains=needle) | Q(data__priority__gte=3))
                 .order_by("title").values_list("title", flat=True),
                 hint="with the checker's notes added")
+    # a regular expression on the whole JSON document: "urgent" as another key's value, or as a key, matches too
+    rejects(exercises, "urgent_titles",
+            lambda: notes.filter(Q(data__regex=r'"urgent"') | Q(data__priority__gte=3))
+            .order_by("title").values_list("title", flat=True),
+            hint="with the checker's notes added")
     # right rows, one query per note
     rejects(exercises, "urgent_titles",
             lambda: [n.title for n in notes.order_by("title")

@@ -47,13 +47,13 @@ def test_a_stuck_learner_gets_a_hint_then_the_reference_source(tmp_path, monkeyp
 
     assert shown == inspect.getsource(solutions.urgent_titles).rstrip()
     assert shown._repr_markdown_().startswith("```python\n")
-    assert sqlite_exercises.solution("wal_options").startswith("wal_options = {")
+    assert sqlite_exercises.solution("report_options").startswith("report_options = {")
     assert eval(sqlite_exercises.solution_source("strict_scores_sql").split("=", 1)[1]) == solutions.strict_scores_sql
     record = json.loads((tmp_path / "progress" / "01_sqlite.json").read_text())
-    assert record["solutions_viewed"] == ["urgent_titles", "wal_options"]
+    assert record["solutions_viewed"] == ["urgent_titles", "report_options"]
     sqlite_exercises.check({})  # a later check keeps what was viewed
     record = json.loads((tmp_path / "progress" / "01_sqlite.json").read_text())
-    assert record["solutions_viewed"] == ["urgent_titles", "wal_options"] and record["total"] == 3
+    assert record["solutions_viewed"] == ["urgent_titles", "report_options"] and record["total"] == 3
 
 
 def test_an_unknown_exercise_names_the_real_ones():

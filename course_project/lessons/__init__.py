@@ -42,9 +42,9 @@ class Lesson:
 ALL = ("postgres", "replica", "pgbouncer", "mariadb", "mongodb")
 LESSONS = [
     Lesson("00", "start_here", "Tour, server status, a first query on each database", ALL, (15, 20)),
-    Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", (), (45, 60)),
+    Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", (), (50, 70)),
     Lesson("02", "postgresql", "PostgreSQL: users and PG15 grants, arrays, JSON, full-text and trigram search",
-           ("postgres",), (55, 75)),
+           ("postgres",), (60, 80)),
     Lesson("03", "mysql_mariadb", "MySQL/MariaDB: least privilege, two drivers, strict mode, utf8mb4, differences",
            ("mariadb", "postgres"), (55, 75)),
     Lesson("04", "multiple_databases", "Several databases: routers, migrate per alias, copies, cross-database limits",

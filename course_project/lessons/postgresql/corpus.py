@@ -3,9 +3,9 @@ import json
 
 from django.db import connection, transaction
 
-from course_project.runtime import explain
 from course_project.env import PROJECT_ROOT
 from course_project.lessons.postgresql.models import Article, SearchDoc
+from course_project.runtime import explain
 
 CORPUS = PROJECT_ROOT / "data" / "articles.jsonl"
 

@@ -9,11 +9,11 @@ import string
 from contextlib import contextmanager
 
 import sqlparse
-from psycopg.errors import InsufficientPrivilege
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from psycopg.errors import InsufficientPrivilege
 
 from course_project.lessons.postgresql.models import Article
 from course_project.runtime.checker import Exercises
@@ -57,11 +57,6 @@ def _(answer):
             assert got == expected, (f"for the checker's include={include}, exclude={exclude}: expected {expected}, "
                                      f"got {got} (every tag of include, none of exclude, by title)")
             assert len(queries) == 1, f"{len(queries)} queries: let the database filter, in one query"
-            with connection.cursor() as cursor:  # the captured statement again: what did it fetch?
-                cursor.execute(queries[0]["sql"])
-                fetched = len(cursor.fetchall())
-            assert fetched == len(expected), (f"your query fetched {fetched} rows for {len(expected)} titles: "
-                                              "let the database filter with array lookups, not Python")
             with connection.cursor() as cursor:  # the captured statement again: what did it fetch?
                 cursor.execute(queries[0]["sql"])
                 fetched = len(cursor.fetchall())
@@ -118,6 +113,15 @@ def _(answer):
             admin.execute(f"GRANT ALL PRIVILEGES ON DATABASE {APPDB} TO {APP}, {OTHER}")  # the syllabus's grant
             with server.connect(admin=True, database=APPDB) as inside:
                 inside.execute(statements[0])  # the learner's fix, as the superuser, inside the database
+                schema_owner = inside.execute("SELECT pg_get_userbyid(nspowner) FROM pg_namespace "
+                                              "WHERE nspname = 'public'").fetchone()[0]
+            assert schema_owner == "pg_database_owner", (
+                f"public now belongs to {schema_owner}, who may drop it with every other role's tables: "
+                "grant a privilege on the schema instead")
+            roles = admin.execute("SELECT array_agg(roleid::regrole::text ORDER BY 1) FROM pg_auth_members "
+                                  "WHERE member = %s::regrole", [APP]).fetchone()[0]
+            assert not roles, (f"{APP} is now a member of {roles}: it may act as that role (SET ROLE), far more than "
+                               "creating tables; grant a privilege, not a role")
             owner = admin.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
                                   [APPDB]).fetchone()[0]
             assert owner != APP, f"the database's owner changed to {APP}: leave the owner as it is, and fix the schema"

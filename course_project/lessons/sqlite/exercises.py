@@ -7,44 +7,56 @@ import random
 import sqlite3
 import string
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from course_project.lessons.sqlite.files import alias_with
-from course_project.lessons.sqlite.locking import two_writers
 from course_project.runtime.checker import Exercises
 
 exercises = Exercises("01_sqlite")
 
 
-@exercises.add("wal_options",
-               "OPTIONS for a SQLite alias: WAL journal, commits that survive a power cut, BEGIN IMMEDIATE, "
-               "wait up to 10 s for locks",
-               hint="Three keys: init_command (PRAGMAs, separated by ;), transaction_mode and timeout (in which "
-                    "unit?). Which synchronous level makes a WAL commit durable, and what is its default?")
+@exercises.add("report_options",
+               "OPTIONS for a reporting alias on the writers' file: a report's transaction never makes a writer "
+               "wait, and the alias can never write",
+               hint="Look again at what made the writer wait in section 5: a reader without WAL, and a read inside "
+                    "an IMMEDIATE atomic() block. Which PRAGMA in init_command switches the file, which one refuses "
+                    "writes on this connection, and which transaction_mode takes no lock at BEGIN?")
 def _(answer):
+    from course_project.lessons.sqlite.models import Hit
+
     assert isinstance(answer, dict), "answer with a dict, like DATABASES[...]['OPTIONS']"
-    alias = alias_with("exercise", answer)
-    connection = connections[alias]
+    writer = alias_with("report_writer", {"timeout": 0.5})  # a new file: rollback journal, the default
+    reports = alias_with("report", answer, same_file_as=writer)
     try:
-        with connection.cursor() as cursor:
+        Hit.objects.using(writer).create(writer="W")
+        with connections[reports].cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")
-            assert cursor.fetchone()[0] == "wal", "the file is not in WAL mode: init_command needs PRAGMA journal_mode=WAL"
-            cursor.execute("PRAGMA busy_timeout")
-            waits = cursor.fetchone()[0]
-            assert waits == 10_000, f"this alias waits {waits / 1000:g} s for a lock, not 10: timeout is in seconds"
-            cursor.execute("PRAGMA synchronous")
-            level = cursor.fetchone()[0]
-            assert level >= 2, (f"synchronous is {['OFF', 'NORMAL'][level]}: in WAL mode a power cut may lose the last "
-                                "commits; keep the durable level")
-        with CaptureQueriesContext(connection) as queries, transaction.atomic(using=alias):
-            connection.cursor().execute("SELECT 1")
-        assert queries.captured_queries[0]["sql"] == "BEGIN IMMEDIATE", \
-            f"transactions start with {queries.captured_queries[0]['sql']!r}: set transaction_mode to IMMEDIATE"
-        result = two_writers(alias)
-        assert result["rows"] == ["A", "B"], f"two writers on these OPTIONS: {result}"
+            mode = cursor.fetchone()[0]
+            assert mode == "wal", (f"the file's journal_mode is {mode}: while a report reads, a writer cannot "
+                                   "commit; switch the file to WAL in init_command")
+            cursor.execute("PRAGMA query_only")
+            assert cursor.fetchone()[0] == 1, "this alias can still write: which PRAGMA makes a connection read-only?"
+        try:
+            Hit.objects.using(reports).create(writer="R")
+        except OperationalError as error:
+            assert "readonly" in str(error), f"a write through this alias failed, but not as read-only: {error}"
+        else:
+            raise AssertionError("a write through this alias succeeded: it must never write")
+        connection = connections[reports]
+        try:
+            with CaptureQueriesContext(connection) as queries, transaction.atomic(using=reports):
+                before = Hit.objects.using(reports).count()
+                Hit.objects.using(writer).create(writer="W")  # a writer commits while the report is open
+                after = Hit.objects.using(reports).count()
+        except OperationalError as error:
+            begin = queries.captured_queries[0]["sql"] if queries.captured_queries else "?"
+            raise AssertionError(f"a report's atomic() block ended in {error!r}: this alias's transactions start "
+                                 f"with {begin!r}, which takes the write lock") from None
+        assert before == after == 1, f"the report saw {before} then {after} rows in one transaction"
     finally:
-        connection.close()
+        connections[reports].close()
+        connections[writer].close()
 
 
 @exercises.add("strict_scores_sql",
@@ -61,12 +73,15 @@ def _(answer):
                          ((None, 1), "the table accepted a NULL name: make both columns NOT NULL"),
                          (("cy", None), "the table accepted NULL points: make both columns NOT NULL"),
                          (("ada", 5), "the table accepted a second row for 'ada': one row per name"),
-                         (("cy", -1), "the table accepted -1 points: points are never negative")):
+                         (("cy", -1), "the table accepted -1 points: points are never negative"),
+                         ((b"\x00", 1), "the table accepted a BLOB as a name: names are text")):
         try:
             conn.execute("INSERT INTO scores (name, points) VALUES (?, ?)", values)
         except sqlite3.IntegrityError:
             continue
         raise AssertionError(hint)
+    strict = conn.execute("SELECT strict FROM pragma_table_list('scores')").fetchone()[0]
+    assert strict == 1, "the rows were refused, but the table is not STRICT: add the STRICT keyword"
 
 
 URGENT_TAG = "urgent"
@@ -90,10 +105,11 @@ def _(answer):
     cases = [  # both sides of each boundary, always; then random ones
         {"priority": 3}, {"priority": 2, "tags": ["work"]}, {"priority": 1, "tags": ["work", URGENT_TAG]},
         {"priority": 1, "tags": ["not urgent", "urgently", "Urgent"]}, {},
+        {"priority": 1, "tags": ["work"], "owner": URGENT_TAG}, {"priority": 1, URGENT_TAG: True},
     ] + [{"priority": random.randint(1, 4), "tags": random.sample(["home", "work", URGENT_TAG, "admin"], 2)}
          for _ in range(4)]
     mine = [Note(title=f"check {token} {letter}", data=data)
-            for letter, data in zip(random.sample("abcdefghijkl", len(cases)), cases)]
+            for letter, data in zip(random.sample("abcdefghijkl", len(cases)), cases, strict=True)]
     notes.bulk_create(mine)
     statements = []
 

@@ -35,9 +35,10 @@ def _delete(path: Path):
         Path(f"{path}{extra}").unlink(missing_ok=True)
 
 
-def alias_with(name: str, options: dict) -> str:
+def alias_with(name: str, options: dict, same_file_as: str | None = None) -> str:
     """Register the alias `sqlite_<name>`: the `sqlite` alias's settings with these OPTIONS, on a new
-    file of its own next to it, holding only the Hit table (for locking.two_writers)."""
+    file of its own next to it, holding only the Hit table (for locking.two_writers).
+    With `same_file_as`, the new alias opens that alias's file instead (a second view of the same data)."""
     from course_project.lessons.sqlite.models import Hit
 
     alias = f"sqlite_{name}"
@@ -45,11 +46,15 @@ def alias_with(name: str, options: dict) -> str:
         connections[alias].close()
         del connections[alias]
     base = connections.settings["sqlite"]
-    path = Path(base["NAME"]).with_name(f"{Path(base['NAME']).stem}_{name}.sqlite3")
-    _delete(path)
+    if same_file_as:
+        path = connections.settings[same_file_as]["NAME"]
+    else:
+        path = Path(base["NAME"]).with_name(f"{Path(base['NAME']).stem}_{name}.sqlite3")
+        _delete(path)
     connections.settings[alias] = {**copy.deepcopy(base), "NAME": path, "OPTIONS": options}
-    with connections[alias].schema_editor() as editor:
-        editor.create_model(Hit)
+    if not same_file_as:
+        with connections[alias].schema_editor() as editor:
+            editor.create_model(Hit)
     return alias
 
 

@@ -1,9 +1,9 @@
 """Reference answers for notebook 01 (checked by tests/test_01_sqlite.py)."""
 
-wal_options = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 10,
+report_options = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA query_only=ON",
+    "transaction_mode": "DEFERRED",
+    "timeout": 5,
 }
 
 strict_scores_sql = """CREATE TABLE scores (

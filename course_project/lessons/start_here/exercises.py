@@ -36,16 +36,25 @@ def _ask(connection, sql):
                     "the checker's sessions are its own. Which SHOW answers for the session, and what does it "
                     "return?")
 def _(answer):
-    with fresh("default") as primary, fresh("replica") as replica, fresh("default") as locked:
+    with fresh("default") as primary, fresh("replica") as replica, fresh("default") as locked, \
+            fresh("default") as one_transaction:
         with locked.cursor() as cursor:
-            cursor.execute("SET default_transaction_read_only = on")  # this session only
-        for name, connection in (("the primary", primary), ("a primary session set to read-only", locked),
-                                 ("the replica", replica)):
-            expected = _ask(connection, "SHOW transaction_read_only") == "on"
-            got = answer(connection)
-            assert isinstance(got, bool), f"return a bool, not {type(got).__name__}"
-            assert got == expected, (f"on {name} the answer is {expected}: ask the connection itself "
-                                     "(SHOW transaction_read_only), not its alias or the server's role")
+            cursor.execute("SET default_transaction_read_only = on")  # this session's later transactions
+        one_transaction.set_autocommit(False)  # a transaction that stays open while the answer runs
+        try:
+            with one_transaction.cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")  # this transaction only
+            for name, connection in (("the primary", primary), ("a primary session set to read-only", locked),
+                                     ("the replica", replica),
+                                     ("a primary transaction set to read-only", one_transaction)):
+                expected = _ask(connection, "SHOW transaction_read_only") == "on"
+                got = answer(connection)
+                assert isinstance(got, bool), f"return a bool, not {type(got).__name__}"
+                assert got == expected, (f"on {name} the answer is {expected}: ask the connection itself, not its "
+                                         "alias, the server's role or the session's default")
+        finally:
+            one_transaction.rollback()
+            one_transaction.set_autocommit(True)
 
 
 @exercises.add("sql_modes", "sql_modes(connection): the set of sql_mode names the connection's session runs with",
@@ -58,8 +67,8 @@ def _(answer):
             cursor.execute("SET SESSION sql_mode = %s", [",".join(sorted(chosen))])
         with empty.cursor() as cursor:
             cursor.execute("SET SESSION sql_mode = ''")
-        for connection, expected in ((django_default, set(_ask(django_default, "SELECT @@SESSION.sql_mode").split(","))),
-                                     (changed, chosen), (empty, set())):
+        django_modes = set(_ask(django_default, "SELECT @@SESSION.sql_mode").split(","))
+        for connection, expected in ((django_default, django_modes), (changed, chosen), (empty, set())):
             got = answer(connection)
             assert isinstance(got, (set, frozenset)), f"return a set of mode names, not {type(got).__name__}"
             assert got != {""}, "a session with no modes answers '': return an empty set, not {''}"

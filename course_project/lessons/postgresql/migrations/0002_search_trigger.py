@@ -1,5 +1,5 @@
 """Keep Article.search_vector current in the database itself: a trigger recomputes it on every
-INSERT and UPDATE, whoever writes the row (the ORM, raw SQL, another program)."""
+INSERT and every UPDATE OF title or content, whoever writes the row (the ORM, raw SQL, another program)."""
 from django.db import migrations
 
 VECTOR = ("setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') || "
