@@ -72,7 +72,7 @@ LESSONS = [
            "Troubleshooting: stopped servers, passwords, ports, pg_hba, limits, conflicts, doctor",
            ALL, (50, 65)),
     Lesson("14", "modern_orm", "Django 5.x ORM: composite keys, generated columns, db_default",
-           ("postgres", "mariadb", "mongodb"), (45, 60)),
+           ("postgres", "mariadb", "mongodb"), (55, 75)),
     Lesson("15", "testing_multiple_databases",
            "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
            ("postgres", "replica", "mongodb"), (60, 75)),
