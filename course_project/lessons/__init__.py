@@ -75,7 +75,7 @@ LESSONS = [
            ("postgres", "mariadb", "mongodb"), (55, 75)),
     Lesson("15", "testing_multiple_databases",
            "Testing several databases: TestCase, test databases, mirrors, on_commit, routers, MongoDB",
-           ("postgres", "replica", "mongodb"), (60, 75)),
+           ("postgres", "replica", "mongodb"), (60, 80)),
     Lesson("16", "async_orm",
            "Async views and the ORM, and races in SQL: F(), select_for_update, skip_locked, deadlocks",
            ("postgres", "mariadb"), (45, 55)),
