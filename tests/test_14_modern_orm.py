@@ -1,39 +1,39 @@
 """Notebook 14: Django 5.x keys and columns on every backend, against the live servers."""
-import asyncio
-import json
-import subprocess
-import sys
-import threading
-import time
-from datetime import timedelta, timezone as dt_timezone
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.apps.registry import Apps
 from django.contrib import admin
-from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
-from django.db import (DatabaseError, IntegrityError, NotSupportedError, OperationalError, ProgrammingError,
-                       connections, models, transaction)
-from django.db import migrations
+from django.core.exceptions import ImproperlyConfigured
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    connections,
+    migrations,
+    models,
+    transaction,
+)
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.operations import CreateModel
 from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
 from django.db.migrations.state import ModelState, ProjectState
-from django.db.models import F, Func, Value
+from django.db.models import Case, F, Func, Value, When
 from django.db.models.functions import Cast, Now
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_mongodb_backend.fields import ObjectIdAutoField
+from exercise_checks import accepts, assert_stubs_match, rejects
 
-from course_project.env import PROJECT_ROOT
 from course_project.lessons.modern_orm import solutions
 from course_project.lessons.modern_orm.exercises import exercises
 from course_project.lessons.modern_orm.models import Enrollment, LineItem, Ticket, VirtualLineItem
 from course_project.lessons.modern_orm.operations import apply_operations
-from course_project.lessons.modern_orm.subscriptions import subscription_model
 from course_project.lessons.modern_orm.sqlite import fresh_sqlite_tables
-from exercise_checks import accepts, assert_stubs_match, rejects
+from course_project.lessons.modern_orm.subscriptions import subscription_model
 
 pytestmark = pytest.mark.django_db(databases=["default", "legacy", "sqlite", "mongodb"])
 SQL = ["default", "legacy", "sqlite"]
@@ -302,7 +302,7 @@ class NowPlusDays(Func):
 @pytest.mark.parametrize("alias", SQL)
 def test_per_backend_date_arithmetic_as_db_default_works_everywhere(alias):
     stored = parse_datetime(raw_insert(alias, subscription_model(NowPlusDays(90))))
-    stored = stored if timezone.is_aware(stored) else timezone.make_aware(stored, dt_timezone.utc)
+    stored = stored if timezone.is_aware(stored) else timezone.make_aware(stored, UTC)
     assert round((stored - timezone.now()) / timedelta(days=1)) == 90
 
 
@@ -377,9 +377,12 @@ def test_to_composite_key_wrong_answers_fail_with_their_hint():
 
 
 @threaded
-def test_line_total_constant_and_no_discount_fail():
-    rejects(exercises, "line_total", Value(Decimal("22.50")), hint="totals ['22.50', '22.50', '22.50']")
+def test_line_total_constant_no_discount_and_a_low_threshold_fail():
+    rejects(exercises, "line_total", Value(Decimal("22.50")), hint="totals ['22.50', '22.50', '22.50', '22.50']")
     rejects(exercises, "line_total", F("price") * F("quantity"), hint="10 or more items get 10% off")
+    from_five = Case(When(quantity__gte=5, then=F("price") * F("quantity") * Value(Decimal("0.9"))),
+                     default=F("price") * F("quantity"))
+    rejects(exercises, "line_total", from_five, hint="9 or fewer none")
     rejects(exercises, "line_total", Decimal("22.50"), hint="an expression")
 
 

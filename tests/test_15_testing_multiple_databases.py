@@ -16,6 +16,7 @@ from django.db import connections, router
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.test.testcases import DatabaseOperationForbidden
 from django.test.utils import get_unique_databases_and_mirrors
+from exercise_checks import assert_stubs_match
 
 from course_project.env import PROJECT_ROOT
 from course_project.lessons.testing_multiple_databases import solutions
@@ -25,7 +26,6 @@ from course_project.lessons.testing_multiple_databases.models import Account, Au
 from course_project.lessons.testing_multiple_databases.replication import wait_for_replica
 from course_project.lessons.testing_multiple_databases.runner import leftover_test_databases, run_quietly
 from course_project.services.config import servers
-from exercise_checks import assert_stubs_match
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "15_testing_multiple_databases.ipynb"
 
@@ -47,10 +47,9 @@ def result_of(name, answer):
 
 @pytest.mark.django_db(databases=["default"])
 def test_an_undeclared_alias_is_refused_with_the_fix_in_the_message(django_capture_on_commit_callbacks):
-    with pytest.raises(DatabaseOperationForbidden, match="Database queries to 'analytics' are not allowed in this "
-                                                         "test. Add 'analytics' to .*databases"):
-        with django_capture_on_commit_callbacks(execute=True):
-            open_account("ada")
+    forbidden = "Database queries to 'analytics' are not allowed in this test. Add 'analytics' to .*databases"
+    with pytest.raises(DatabaseOperationForbidden, match=forbidden), django_capture_on_commit_callbacks(execute=True):
+        open_account("ada")
 
 
 @pytest.mark.django_db(databases=["default", "analytics"])
@@ -297,11 +296,10 @@ def audit_tests(databases=("default", "analytics"), capture=True, through_router
 
         if rollback:
             def test_rolled_back(self):
-                with self.captureOnCommitCallbacks(execute=True):
-                    with self.assertRaises(RuntimeError):
-                        with transaction.atomic(using="default"):
-                            open_account("bo")
-                            raise RuntimeError("roll back")
+                with (self.captureOnCommitCallbacks(execute=True), self.assertRaises(RuntimeError),
+                      transaction.atomic(using="default")):
+                    open_account("bo")
+                    raise RuntimeError("roll back")
                 self.assertFalse(Account.objects.using("default").exists())
                 self.assertFalse(AuditEntry.objects.using("analytics").exists())
 
@@ -383,4 +381,15 @@ def test_allow_migrate_plausible_mistakes_get_their_hint():
 
     message = result_of("allow_migrate", every_model_by_its_databases).message
     assert message.startswith("allow_migrate('analytics', 'testing_multiple_databases', model_name=None) "
+                              "returned True"), message
+
+    def deny_list(db, app_label, model_name=None, **hints):  # allows AuditEntry wherever it is not denied
+        if app_label != "testing_multiple_databases":
+            return None
+        if model_name == "auditentry":
+            return db not in ("legacy", "mongodb")
+        return db == "default"
+
+    message = result_of("allow_migrate", deny_list).message
+    assert message.startswith("allow_migrate('sqlite', 'testing_multiple_databases', model_name='auditentry') "
                               "returned True"), message

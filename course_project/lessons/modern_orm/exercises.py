@@ -134,16 +134,19 @@ def _(answer):
         Model = generated_line_items(answer, alias)
         try:
             items = Model.objects.using(alias)
+            # 9 and 10 items pin the threshold from both sides
             items.bulk_create([Model(price=Decimal("2.50"), quantity=10), Model(price=Decimal("4.00"), quantity=3),
-                               Model(price=Decimal("1.20"), quantity=20)])
+                               Model(price=Decimal("1.20"), quantity=20), Model(price=Decimal("3.00"), quantity=9)])
             got = list(items.order_by("id").values_list("total", flat=True))
-            assert got == [Decimal("22.50"), Decimal("12.00"), Decimal("21.60")], \
-                f"{alias}: totals {[str(t) for t in got]}, expected 22.50, 12.00, 21.60: 10 or more items get 10% off"
+            assert got == [Decimal("22.50"), Decimal("12.00"), Decimal("21.60"), Decimal("27.00")], \
+                f"{alias}: totals {[str(t) for t in got]}, expected 22.50, 12.00, 21.60, 27.00: " \
+                "10 or more items get 10% off, 9 or fewer none"
             items.filter(price=Decimal("2.50")).update(quantity=4)  # the database recomputes the total
             items.filter(price=Decimal("4.00")).update(quantity=10)
             got = list(items.order_by("id").values_list("total", flat=True))
-            assert got == [Decimal("10.00"), Decimal("36.00"), Decimal("21.60")], \
-                f"{alias}: after changing quantities the totals are {[str(t) for t in got]}: use F('price') and F('quantity')"
+            assert got == [Decimal("10.00"), Decimal("36.00"), Decimal("21.60"), Decimal("27.00")], \
+                f"{alias}: after changing quantities the totals are {[str(t) for t in got]}: " \
+                "use F('price') and F('quantity')"
         finally:
             with connections[alias].schema_editor() as editor:
                 editor.delete_model(Model)

@@ -1,6 +1,6 @@
 """Notebook 14's database-default experiment: a throwaway Subscription table whose expires_at has a db_default,
 a row inserted through Django and one through raw SQL, and how far ahead each row's expires_at lies."""
-from datetime import timedelta, timezone as dt_timezone
+from datetime import UTC, timedelta
 
 from django.apps.registry import Apps
 from django.db import DatabaseError, connections, models, transaction
@@ -54,7 +54,7 @@ def days_ahead(alias, Subscription) -> dict:
             if when is None:
                 outcome[how] = "not a date at all"
             else:
-                when = when if timezone.is_aware(when) else timezone.make_aware(when, dt_timezone.utc)
+                when = when if timezone.is_aware(when) else timezone.make_aware(when, UTC)
                 outcome[how] = f"{round((when - timezone.now()) / timedelta(days=1))} days ahead"
     finally:
         with connections[alias].schema_editor() as editor:

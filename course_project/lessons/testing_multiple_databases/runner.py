@@ -10,8 +10,7 @@ import io
 import unittest
 
 from django.db import connections
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases, \
-    teardown_test_environment
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases, teardown_test_environment
 
 from course_project.env import env
 

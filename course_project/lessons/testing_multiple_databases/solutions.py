@@ -18,11 +18,10 @@ class AuditTests(TestCase):
                          [("ada", "opened")])
 
     def test_rolled_back_leaves_neither(self):
-        with self.captureOnCommitCallbacks(execute=True) as callbacks:
-            with self.assertRaises(RuntimeError):
-                with transaction.atomic(using="default"):
-                    open_account("bo")
-                    raise RuntimeError("roll back")
+        with (self.captureOnCommitCallbacks(execute=True) as callbacks, self.assertRaises(RuntimeError),
+              transaction.atomic(using="default")):  # outermost first
+            open_account("bo")
+            raise RuntimeError("roll back")
         self.assertEqual(callbacks, [])  # discarded with the rolled-back block
         self.assertFalse(Account.objects.using("default").exists())
         self.assertFalse(AuditEntry.objects.using("analytics").exists())
