@@ -25,8 +25,17 @@ from django.db.models.signals import post_delete, pre_delete  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from course_project.lessons.django6 import catalog, solutions  # noqa: E402
-from course_project.lessons.django6.catalog import (DbFolder, DbNote, Folder, LineItem, MongoAuthor,  # noqa: E402
-                                                    MongoBook, MongoLineItem, Note, fresh_tables)
+from course_project.lessons.django6.catalog import (  # noqa: E402
+    DbFolder,
+    DbNote,
+    Folder,
+    LineItem,
+    MongoAuthor,
+    MongoBook,
+    MongoLineItem,
+    Note,
+    fresh_tables,
+)
 from course_project.lessons.django6.exercises import exercises  # noqa: E402
 from course_project.lessons.django6.upgrade import outcome, outcome_on_django52  # noqa: E402
 
@@ -126,6 +135,7 @@ def main(answers):
     facts["on_delete_checks"] = {alias: sorted(problem.id for problem in on_delete_checks(alias))
                                  for alias in ("default", "legacy", "sqlite")}
     snippets = ["CheckConstraint(check=Q(price__gte=0), name='p')", "Group(name='g').save(False, False, None, [])",
+                "result = 'ORDER BY' in str(Group.objects.annotate(n=ArrayAgg('name', ordering='name')).query)",
                 "CheckConstraint(condition=Q(price__gte=0), name='p')",
                 "from django.conf import global_settings\nresult = global_settings.DEFAULT_AUTO_FIELD"]
     facts["upgrade"] = {snippet: [outcome_on_django52(snippet), outcome(snippet)] for snippet in snippets}

@@ -11,13 +11,13 @@ from asgiref.sync import sync_to_async
 from django.core.exceptions import SynchronousOnlyOperation
 from django.db import DatabaseError, OperationalError, connections, models, transaction
 from django.db.models import Count, F, Func, Value
+from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project.env import PROJECT_ROOT
 from course_project.lessons.async_orm import solutions
 from course_project.lessons.async_orm.exercises import exercises
 from course_project.lessons.async_orm.models import Account, Job
 from course_project.lessons.async_orm.threads import run_threads
-from exercise_checks import accepts, assert_stubs_match, rejects
 
 pytestmark = pytest.mark.django_db(databases=["default", "legacy"])
 RACE = ["default", "legacy"]
@@ -284,8 +284,11 @@ def test_transfer_constants_fail():
     rejects(exercises, "transfer", lambda source, target, amount: False, hint="returned False")
 
 
-def read_modify_save(source, target, amount, lock=threading.Lock()):
-    with lock, transaction.atomic():  # a Python lock: one process only
+PYTHON_LOCK = threading.Lock()
+
+
+def read_modify_save(source, target, amount):
+    with PYTHON_LOCK, transaction.atomic():  # a Python lock: one process only
         a, b = Account.objects.get(name=source), Account.objects.get(name=target)
         if a.balance < amount:
             return False
@@ -339,6 +342,30 @@ def lock_both_in_scan_order(source, target, amount):
         return True
 
 
+def two_transactions(source, target, amount):
+    """Ordered locks and F(), but the second write commits in a transaction of its own."""
+    with transaction.atomic():
+        rows = {a.name: a for a in Account.objects.select_for_update()
+                .filter(name__in=[source, target]).order_by("pk")}
+        if rows[source].balance < amount:
+            return False
+        Account.objects.filter(name=source).update(balance=F("balance") - amount)
+    with transaction.atomic():
+        Account.objects.filter(name=target).update(balance=F("balance") + amount)
+    return True
+
+
+def refuses_the_whole_balance(source, target, amount):
+    """Right in every way but one: a source holding exactly amount is refused."""
+    with transaction.atomic():
+        rows = Account.objects.select_for_update().filter(name__in=[source, target]).order_by("pk")
+        if {a.name: a.balance for a in rows}[source] <= amount:
+            return False
+        Account.objects.filter(name=source).update(balance=F("balance") - amount)
+        Account.objects.filter(name=target).update(balance=F("balance") + amount)
+        return True
+
+
 @threaded
 def test_transfer_wrong_answers_fail_with_their_hint():
     rejects(exercises, "transfer", read_modify_save, hint="Lock the rows in the database")
@@ -347,6 +374,8 @@ def test_transfer_wrong_answers_fail_with_their_hint():
     rejects(exercises, "transfer", conditional_updates_without_a_transaction, hint="outside a transaction")
     rejects(exercises, "transfer", conditional_updates_in_a_transaction, hint="deadlocked")
     rejects(exercises, "transfer", lock_both_in_scan_order, hint="order_by('pk')")
+    rejects(exercises, "transfer", two_transactions, hint="ONE transaction.atomic() block")
+    rejects(exercises, "transfer", refuses_the_whole_balance, hint="exactly 50 returned False")
 
 
 @threaded

@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from exercise_checks import stub_names
 from packaging.requirements import Requirement
 
 from course_project.env import PROJECT_ROOT
 from course_tools import django6_kernel
-from exercise_checks import stub_names
 
 REASON = django6_kernel.unavailable()
 needs_kernel = pytest.mark.skipif(bool(REASON), reason=REASON or "the kernel is here")
@@ -27,9 +27,13 @@ WRONG = [
                          "a.books.order_by('title')) for a in Author.objects.using(alias) if a.books.exists()}",
      "queries"),
     ("titles_by_author", "def titles_by_author(alias):\n    return dict(Author.objects.using(alias).filter("
-                         "books__isnull=False).annotate(t=StringAgg('books__title', Value(','), order_by='books__title'))"
-                         ".values_list("
-                         "'name', 't'))", "expected"),
+                         "books__isnull=False).annotate(t=StringAgg('books__title', Value(','), "
+                         "order_by='books__title')).values_list('name', 't'))", "expected"),
+    ("titles_by_author", "def titles_by_author(alias):\n    return dict(Author.objects.using(alias).annotate("
+                         "t=StringAgg('books__title', Value(', '), order_by='books__title')).values_list('name', 't'))",
+     "authors with no books left out"),
+    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+                      "    return item.total", "FieldFetchBlocked"),
     ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
                       "    item.refresh_from_db()\n    return item.total", "refresh_from_db"),
     ("save_quantity", "def save_quantity(item, quantity):\n    return item.price * quantity", "save()"),
@@ -53,9 +57,11 @@ def pins(name):
 
 def test_the_kernel_pins_django_61_and_the_course_pins_elsewhere():
     mine, course = pins("requirements-django6.txt"), pins("requirements.txt")
-    assert mine.pop("django") == "Django==6.1.3" and mine.pop("django-mongodb-backend") == "django-mongodb-backend==6.1.0"
+    assert mine.pop("django") == "Django==6.1.3"
+    assert mine.pop("django-mongodb-backend") == "django-mongodb-backend==6.1.0"
     for name, line in mine.items():
-        assert course.get(name) == line, f"{name}: requirements-django6.txt pins {line}, requirements.txt {course.get(name)}"
+        assert course.get(name) == line, \
+            f"{name}: requirements-django6.txt pins {line}, requirements.txt {course.get(name)}"
 
 
 def test_the_notebook_names_its_kernel_and_the_stubs_are_its_exercises():
@@ -151,11 +157,14 @@ def test_mongodb_refuses_db_rules_and_generated_fields_in_its_checks_and_never_c
 
 @needs_kernel
 def test_what_52_warns_about_61_refuses(facts):
-    (check52, check61), (save52, save61), (condition52, condition61), (auto52, auto61) = facts["upgrade"].values()
+    (check52, check61), (save52, save61), (order52, order61), (condition52, condition61), (auto52, auto61) = \
+        facts["upgrade"].values()
     assert check52 == "RemovedInDjango60Warning: CheckConstraint.check is deprecated in favor of `.condition`.\nworks"
     assert check61 == "TypeError: CheckConstraint.__init__() got an unexpected keyword argument 'check'"
     assert save52.startswith("RemovedInDjango60Warning: Passing positional arguments to save() is deprecated")
     assert save52.endswith("\nworks") and save61.startswith("TypeError: Model.save() takes 1 positional argument")
+    assert order52 == "RemovedInDjango61Warning: The ordering argument is deprecated. Use order_by instead.\nTrue"
+    assert order61 == "False"  # ordering= is ignored: no ORDER BY, no error, no warning
     assert condition52 == condition61 == "works"
     assert (auto52, auto61) == ("django.db.models.AutoField", "django.db.models.BigAutoField")
 

@@ -78,7 +78,7 @@ LESSONS = [
            ("postgres", "replica", "mongodb"), (60, 80)),
     Lesson("16", "async_orm",
            "Async views and the ORM, and races in SQL: F(), select_for_update, skip_locked, deadlocks",
-           ("postgres", "mariadb"), (45, 55)),
+           ("postgres", "mariadb"), (45, 60)),
     Lesson("17", "django6", "Django 6.0 and 6.1: what changes for your databases (a kernel of its own, Python 3.12+)",
            ("postgres", "mariadb", "mongodb"), (40, 55)),
 ]

@@ -6,9 +6,11 @@ accounts (so every thread has read before any writes: a lost update), and after 
 locks an account row (so two transfers in opposite directions each hold one row: a deadlock, unless the
 rows are locked in one fixed order). The wrapper also notes every UPDATE run outside a transaction, and
 every locking SELECT of several rows without an ORDER BY (its lock order is whatever order the database
-happens to scan the rows in).
+happens to scan the rows in). A third wrapper fails a transfer's second UPDATE, as a crash would: the two
+writes must then stand or fall together.
 """
 import asyncio
+import contextlib
 import inspect
 import os
 import sys
@@ -50,10 +52,27 @@ def locks_several_rows_unordered(sql: str) -> bool:
 
 
 def line_up(barrier: threading.Barrier):
-    try:
+    # a broken barrier: the others are waiting for a lock this thread holds, so go on
+    with contextlib.suppress(threading.BrokenBarrierError):
         barrier.wait()
-    except threading.BrokenBarrierError:  # the others are waiting for a lock this thread holds: go on
-        pass
+
+
+class Crash(Exception):
+    """What the checker raises in place of a transfer's second UPDATE."""
+
+
+def crashing_wrapper():
+    """An execute_wrapper that lets the first UPDATE of the accounts run and fails the second one."""
+    updates = []
+
+    def wrapper(execute, sql, params, many, context):
+        if is_update(sql):
+            updates.append(sql)
+            if len(updates) == 2:
+                raise Crash("the process died between the two writes")
+        return execute(sql, params, many, context)
+
+    return wrapper
 
 
 def racing(read_barrier, lock_barrier, statements, outside_transaction):
@@ -122,11 +141,15 @@ def _(answer):
                                                        outside_transaction)):
         moved = answer("chk-a", "chk-b", 30)
         refused = answer("chk-a", "chk-b", 500)
+        whole = answer("chk-c", "chk-b", 50)
     assert (moved, refused) == (True, False), \
         f"transfer(a, b, 30) from 100 returned {moved!r}, transfer(a, b, 500) from 70 returned {refused!r}: " \
         "return True when the money moved, False when the source has too little"
-    assert balances("chk-a", "chk-b", "chk-c") == {"chk-a": 70, "chk-b": 130, "chk-c": 50}, \
-        f"after moving 30 from a to b: {balances('chk-a', 'chk-b', 'chk-c')}, not a=70, b=130 (c untouched)"
+    assert whole is True, \
+        f"transfer(c, b, 50) from a balance of exactly 50 returned {whole!r}: a source that holds exactly " \
+        "amount has enough (refuse only when its balance is less than amount)"
+    assert balances("chk-a", "chk-b", "chk-c") == {"chk-a": 70, "chk-b": 180, "chk-c": 0}, \
+        f"after a -> b 30 and c -> b 50: {balances('chk-a', 'chk-b', 'chk-c')}, not a=70, b=180, c=0"
     assert_in_one_transaction(outside_transaction)
     if any(locks_several_rows_unordered(sql) for sql in statements):
         raise AssertionError("transfer locks both rows in one SELECT ... FOR UPDATE with no ORDER BY: the rows are "
@@ -136,6 +159,17 @@ def _(answer):
         raise AssertionError("transfer reads the balance with a plain SELECT and writes later: another process "
                              "(a Python lock covers only this one) can write in between. Lock the rows in the "
                              "database: select_for_update()")
+
+    # A crash between the two writes: both stand (a retry) or neither, never one.
+    Account.objects.filter(name="chk-a").update(balance=100)
+    Account.objects.filter(name="chk-b").update(balance=100)
+    with contextlib.suppress(Crash), connections["default"].execute_wrapper(crashing_wrapper()):
+        answer("chk-a", "chk-b", 10)
+    got = balances("chk-a", "chk-b")
+    if got not in ({"chk-a": 100, "chk-b": 100}, {"chk-a": 90, "chk-b": 110}):
+        raise AssertionError(f"the second UPDATE of transfer(a, b, 10) failed (as if the process died) and left "
+                             f"{got}: the first write was committed without the second. The check and both "
+                             "writes belong in ONE transaction.atomic() block")
 
     # Opposite directions at once: 4 times a -> b 10, 4 times b -> a 20.
     Account.objects.filter(name="chk-a").update(balance=100)
@@ -153,6 +187,7 @@ def _(answer):
 
     # Three withdrawals of 30 from 50 at once: exactly one may succeed.
     Account.objects.filter(name="chk-a").update(balance=50)
+    Account.objects.filter(name="chk-c").update(balance=50)
     results, _ = transfers_at_once(answer, [("chk-a", "chk-c", 30)] * 3)
     assert raised(results) is None, f"a transfer raised {raised(results)}"
     got = balances("chk-a", "chk-c")

@@ -8,7 +8,7 @@ from django.db import connections
 
 
 def run_threads(work, n: int, timeout: float = 60) -> list:
-    """Run work(i) in n threads; return [(i, result or exception)] in thread order."""
+    """Run work(i) in n threads; return what each returned (or the exception it raised), in thread order."""
     results = [None] * n
 
     def target(i):

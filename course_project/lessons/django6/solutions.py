@@ -17,4 +17,6 @@ def titles_by_author(alias):
 def save_quantity(item, quantity):
     item.quantity = quantity
     item.save()
+    if "total" in item.get_deferred_fields():  # no UPDATE ... RETURNING (MariaDB): save() dropped the old total
+        item.refresh_from_db(fields=["total"])
     return item.total

@@ -13,6 +13,7 @@ from course_project.env import PROJECT_ROOT
 
 COURSE_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 PRELUDE = ("from django.contrib.auth.models import Group\n"
+           "from django.contrib.postgres.aggregates import ArrayAgg\n"
            "from django.db.models import CheckConstraint, Q\n")
 
 
