@@ -1,7 +1,7 @@
-"""One linter and formatter, configured once (ruff.toml): a slip is caught.
+"""One linter and formatter, configured once (ruff.toml): the tree is clean, and a slip is caught.
 
-The tree itself is not clean yet (issue 22: it is cleaned, in a commit of its own, once the notebooks' rewrite
-has landed); `./course lint` lists what is left."""
+`.ci/run` runs `./course lint` before the suite, so a lint or format error fails CI with ruff's own message;
+this test keeps `./course test` honest about it too."""
 import shutil
 import subprocess
 import sys
@@ -23,3 +23,12 @@ def test_a_misformatted_file_and_a_late_binding_closure_are_caught(tmp_path):
     assert formatted.returncode == 1 and "slip.py" in formatted.stdout and "would be reformatted" in formatted.stdout
     checked = ruff("check", ".", cwd=tmp_path)
     assert checked.returncode == 1 and "B023" in checked.stdout
+
+
+def test_the_tree_is_clean():
+    """What `./course lint` checks: ruff's rules on the Python files and the notebooks' code cells, and the
+    formatting of the Python files (notebooks are written to be read, and are not reformatted)."""
+    checked = ruff("check", "--output-format", "concise", ".")
+    assert checked.returncode == 0, f"ruff check (`./course lint --fix` fixes the safe ones):\n{checked.stdout}"
+    formatted = ruff("format", "--check", ".")
+    assert formatted.returncode == 0, f"ruff format (`./course lint --fix` applies it):\n{formatted.stdout}"
