@@ -149,6 +149,13 @@ def test_exact_names(customers):
             lambda name, alias: ids(Customer.objects.using(alias).filter(pk__in=[
                 pk for pk, n in Customer.objects.using(alias).values_list("id", "name") if n == name])),
             hint="filter in the database")
+    # the review's answer: a case-insensitive filter, the exact comparison in Python, wrapped back into the filter
+    def python_then_pk_in(name, alias):
+        candidates = Customer.objects.using(alias).filter(name=name)
+        exact = [c.pk for c in candidates if c.name == name]
+        return candidates.filter(pk__in=exact).order_by("id").values_list("id", flat=True)
+
+    rejects(exercises, "exact_names", python_then_pk_in, hint="before returning")
     # right rows, unordered
     rejects(exercises, "exact_names",
             lambda name, alias: solutions.exact_names(name, alias).order_by("-id"), hint="order them by id")

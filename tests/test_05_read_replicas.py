@@ -190,6 +190,20 @@ def test_bytes_not_replayed():
         return {a: behind if in_recovery(a) else 0 for a in aliases}
 
     rejects(exercises, "bytes_not_replayed", fixed_server, hint="not a fixed one")
+
+    def from_received(aliases):  # counts from what each standby has received, not what it has replayed
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            written = cursor.fetchone()[0]
+        behind = {}
+        for alias in aliases:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT CASE WHEN pg_is_in_recovery() "
+                               "THEN pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_receive_lsn()) ELSE 0 END", [written])
+                behind[alias] = int(cursor.fetchone()[0])
+        return behind
+
+    rejects(exercises, "bytes_not_replayed", from_received, hint="replay is paused")
     rejects(exercises, "bytes_not_replayed", lambda aliases: [solutions.bytes_not_replayed(aliases)],
             hint="return a dict")
     rejects(exercises, "bytes_not_replayed", lambda aliases: {a: str(v) for a, v in

@@ -12,8 +12,10 @@ from contextlib import contextmanager
 import MySQLdb
 import sqlparse
 from django.conf import settings
+from django.db import connections
 from django.db.backends.mysql.base import DatabaseWrapper
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from course_project.lessons.mysql_mariadb.models import Customer
 from course_project.lessons.mysql_mariadb.modes import MODES, STRICT
@@ -109,6 +111,10 @@ def _drop_throwaways(cursor):
     cursor.execute(f"DROP USER IF EXISTS '{CLERK}'@'%'")
 
 
+def _on_customers(captured) -> list:
+    return [query for query in captured.captured_queries if Customer._meta.db_table in query["sql"]]
+
+
 @exercises.add("exact_names",
                "exact_names(name, alias): a QuerySet of the ids, in order, of the customers whose name equals `name` "
                "exactly (case and trailing spaces count), filtered in the database, on legacy and on default",
@@ -127,14 +133,22 @@ def _(answer):
         spelling_of = {c.pk: c.name for c in added}
         try:
             for probe in random.sample(spellings[:4], 4):
-                result = answer(probe, alias)
+                with CaptureQueriesContext(connections[alias]) as inside:
+                    result = answer(probe, alias)
+                early = _on_customers(inside)
+                assert not early, (f"exact_names({probe!r}, {alias!r}) queried {Customer._meta.db_table} "
+                                   f"{len(early)} time(s) before returning: filter in the database, in one query, "
+                                   "and return the QuerySet unevaluated (no rows fetched to compare in Python)")
                 assert isinstance(result, QuerySet), (f"exact_names({probe!r}, {alias!r}) returned a "
                                                       f"{type(result).__name__}: return the QuerySet, so that the "
                                                       "database does the comparison")
                 where = str(result.query).partition(" WHERE ")[2]
                 assert "name" in where, ("filter in the database: the query's WHERE clause must compare the name "
                                          "column (not a list of ids picked in Python)")
-                got = [getattr(row, "pk", row) for row in result]
+                with CaptureQueriesContext(connections[alias]) as evaluating:
+                    got = [getattr(row, "pk", row) for row in result]
+                ran = len(_on_customers(evaluating))
+                assert ran == 1, f"exact_names({probe!r}, {alias!r}): its QuerySet ran {ran} queries, not one"
                 expected = sorted(pk for pk, name in spelling_of.items() if name == probe)
                 padded = " a trailing space counts (MariaDB's _bin collations ignore it)" if any(
                     spelling_of.get(pk, "").rstrip() == probe.rstrip() and spelling_of.get(pk) != probe

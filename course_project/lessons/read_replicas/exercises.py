@@ -19,7 +19,12 @@ from django.contrib.auth.models import Group
 from django.db import connections
 from django.db.utils import load_backend
 
-from course_project.lessons.read_replicas.lag import pause_replay, resume_replay, seconds_until_visible
+from course_project.lessons.read_replicas.lag import (
+    pause_replay,
+    resume_replay,
+    seconds_until_visible,
+    wait_until_received,
+)
 from course_project.lessons.read_replicas.models import Order
 from course_project.runtime.checker import Exercises
 from course_project.services.config import servers
@@ -120,6 +125,8 @@ def _(answer):
     try:
         with _neutral_aliases() as made:
             Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5)])
+            # received catches up while replay stays paused: an answer that counts from received gets about 0
+            wait_until_received(_scalar(made["primary"], "SELECT pg_current_wal_lsn()::text"), made["standby"])
             replayed = _scalar(made["standby"], "SELECT pg_last_wal_replay_lsn()::text")
             low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
             with _replica_alias_on_the_primary():

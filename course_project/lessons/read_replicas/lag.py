@@ -25,17 +25,33 @@ def replication_status() -> dict:
             "replay_lag_s": None if replay_lag is None else float(replay_lag), "bytes_behind": int(bytes_behind)}
 
 
+def wait_until_received(position, alias: str = "replica", timeout: float = 5.0):
+    """Poll the standby behind alias until it has received the WAL up to position (it arrives within milliseconds)."""
+    deadline = time.monotonic() + timeout
+    with connections[alias].cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn", [position])
+            if cursor.fetchone()[0]:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the replica has not received the WAL up to {position} after {timeout} s")
+            time.sleep(0.005)
+
+
 def wal_positions() -> dict:
     """Positions in the write-ahead log: written on the primary, received and replayed on the replica."""
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()")
         written = cursor.fetchone()[0]
+    wait_until_received(written)
     with connections["replica"].cursor() as cursor:
         cursor.execute("SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), "
-                       "pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [written])
-        received, replayed, behind = cursor.fetchone()
+                       "GREATEST(pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_receive_lsn()), 0), "
+                       "pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [written, written])
+        received, replayed, not_received, not_replayed = cursor.fetchone()
     return {"written on the primary": written, "received by the replica": received,
-            "replayed by the replica": replayed, "bytes not replayed": int(behind)}
+            "replayed by the replica": replayed, "bytes not received": int(not_received),
+            "bytes not replayed": int(not_replayed)}
 
 
 def seconds_until_visible(model, number: str, timeout: float = 5.0) -> float:
