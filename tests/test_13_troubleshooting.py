@@ -1,8 +1,11 @@
 """Faults caused for real and diagnosed: the doctor, pg_hba, connection limits, conflicts."""
+import re
 import subprocess
 import sys
 
 import pytest
+from django.db import migrations
+from django.db.migrations.operations.fields import FieldOperation
 from exercise_checks import accepts, assert_stubs_match, rejects
 
 from course_project import services
@@ -57,18 +60,26 @@ def test_show_hba_file_is_readable_by_the_course_role_and_lies_in_the_data_direc
         assert hba_file == cursor.fetchone()[0] + "/pg_hba.conf"
 
 
-@pytest.mark.skipif(services.backend() != "native", reason="edits the native primary's pg_hba.conf")
-def test_pg_hba_reject_rule_is_diagnosed_and_restored():
+def test_pg_hba_faults_are_diagnosed_and_the_file_restored():
+    """On compose too: the file is edited inside the primary's container, and the rule matches any address
+    (there the server sees the host's connections come from the container network's gateway, not 127.0.0.1)."""
+    with faults.superuser() as admin:
+        path = admin.execute("SHOW hba_file").fetchone()[0]
+    before = faults.server_file(path)
+    rule = f"host {PG.database} course_tmp_test_visitor all reject"
     with throwaway_role("course_tmp_test_visitor") as password:
-        with faults.pg_hba_rule(f"host {PG.database} course_tmp_test_visitor 127.0.0.1/32 reject"):
+        with faults.pg_hba_rule(rule):
+            assert faults.server_file(path).splitlines()[0] == rule
             refused = try_connect("course_tmp_test_visitor", password)
-        assert "pg_hba.conf rejects connection" in refused
+        assert re.search(r'pg_hba\.conf rejects connection for host "[\d.]+", user "course_tmp_test_visitor"', refused)
+        assert faults.server_file(path) == before
         with faults.pg_hba_without("course_tmp_test_visitor") as lines:
             unmatched = try_connect("course_tmp_test_visitor", password)
             assert try_connect(PG.user, env("POSTGRES_PASSWORD")) == f"connected as {PG.user}"
         assert lines and not any(line.split()[2] == "all" for line in lines)
-        assert 'no pg_hba.conf entry for host "127.0.0.1", user "course_tmp_test_visitor"' in unmatched
+        assert re.search(r'no pg_hba\.conf entry for host "[\d.]+", user "course_tmp_test_visitor"', unmatched)
         assert try_connect("course_tmp_test_visitor", password).startswith("connected")
+    assert faults.server_file(path) == before
 
 
 def test_a_missing_database_and_a_server_that_never_answers():
@@ -108,16 +119,20 @@ def test_diagnosis_checker_causes_the_faults():
         return "server down or wrong port" if "timeout expired" in message else solutions.diagnosis(message)
 
     rejects(exercises, "diagnosis", refused_for_any_unreachable_server, hint="timeout expired")
-    if services.backend() == "native":
-        def only_reject_rules(message):  # a client that matched no line at all was not covered
-            return "unknown" if "no pg_hba.conf entry" in message else solutions.diagnosis(message)
 
-        rejects(exercises, "diagnosis", only_reject_rules, hint="not 'unknown'")
+    def only_reject_rules(message):  # a client that matched no line at all taken for a wrong password
+        return "wrong password or unknown user" if "no pg_hba.conf entry" in message else solutions.diagnosis(message)
+
+    def no_pg_hba(message):  # on either backend, both pg_hba.conf faults are caused
+        return "unknown" if "pg_hba.conf" in message else solutions.diagnosis(message)
+
+    rejects(exercises, "diagnosis", only_reject_rules, hint="no pg_hba.conf entry")
+    rejects(exercises, "diagnosis", no_pg_hba, hint="not 'unknown'")
 
 
 def _touched(operations, model=lambda op: op.model_name_lower, renames=True):
     """A learner's way of collecting (model, field) pairs: case-insensitive and rename-aware unless told."""
-    return {(model(op), name) for op in operations if hasattr(op, "model_name")
+    return {(model(op), name) for op in operations if isinstance(op, FieldOperation)
             for name in ((op.old_name_lower, op.new_name_lower) if renames and hasattr(op, "old_name")
                          else (op.name_lower,))}
 
@@ -136,6 +151,26 @@ def test_clashes_checker_wants_field_pairs_by_model_with_renames():
             & _touched(theirs, model=lambda op: op.model_name), hint="the same model")
     rejects(exercises, "clashes", lambda ours, theirs: _touched(ours, renames=False) & _touched(theirs, renames=False),
             hint="its old and its new name")
+
+    def with_created_models(ours, theirs):  # a CreateModel's fields taken for field changes
+        def pairs(operations):
+            created = {(op.name_lower, name) for op in operations if isinstance(op, migrations.CreateModel)
+                       for name, _ in op.fields}
+            return _touched(operations) | created
+
+        return pairs(ours) & pairs(theirs)
+
+    rejects(exercises, "clashes", with_created_models, hint="only field operations count")
+
+    def by_model_name(ours, theirs):  # every operation with a model name taken for a field operation
+        def pairs(operations):
+            return {(op.model_name_lower, name) for op in operations if hasattr(op, "model_name_lower")
+                    for name in ((op.old_name_lower, op.new_name_lower) if hasattr(op, "old_name")
+                                 else (op.name_lower,))}
+
+        return pairs(ours) & pairs(theirs)
+
+    rejects(exercises, "clashes", by_model_name, hint="AttributeError")
 
 
 def test_stubs_match_the_checker():

@@ -11,7 +11,6 @@ from dataclasses import replace
 import psycopg
 from django.db import migrations, models
 
-from course_project import services
 from course_project.env import env
 from course_project.lessons.troubleshooting import faults
 from course_project.lessons.troubleshooting.faults import PG, throwaway_role
@@ -51,11 +50,10 @@ def _faults() -> list:
     with throwaway_role(name, connection_limit=1) as password:
         with PG.connect(user=name, password=password):
             caused.append(("connection limit", _refused(name, password)))
-        if services.backend() == "native":  # pg_hba.conf is inside the container on compose
-            with faults.pg_hba_rule(f"host {PG.database} {name} 127.0.0.1/32 reject"):
-                caused.append(("pg_hba.conf", _refused(name, password)))
-            with faults.pg_hba_without(name):
-                caused.append(("pg_hba.conf", _refused(name, password)))
+        with faults.pg_hba_rule(f"host {PG.database} {name} all reject"):
+            caused.append(("pg_hba.conf", _refused(name, password)))
+        with faults.pg_hba_without(name):
+            caused.append(("pg_hba.conf", _refused(name, password)))
     random.shuffle(caused)
     return caused
 
@@ -80,23 +78,27 @@ def _branches():
             migrations.AlterField(order, price, models.DecimalField(max_digits=8, decimal_places=2)),
             migrations.RenameField(item, old, new),
             migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))]),
+            migrations.AddIndex(order, models.Index(fields=[code], name=f"order_code_{tag}")),
             migrations.RunSQL("SELECT 1", migrations.RunSQL.noop)]
     theirs = [migrations.AlterField(order.lower(), price, models.DecimalField(max_digits=10, decimal_places=2)),
               migrations.RemoveField(item.lower(), old),
               migrations.AddField(item.lower(), new, models.IntegerField(default=0)),
               migrations.AddField(item.lower(), code, models.IntegerField(default=0)),
               migrations.AddField(order.lower(), solo, models.IntegerField(default=0)),
-              migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))])]
+              migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))]),
+              migrations.RemoveIndex(order.lower(), f"order_price_{tag}")]
     both = {(order.lower(), price), (item.lower(), old), (item.lower(), new)}
     return ours, theirs, both, {"case": (order.lower(), price), "renamed": (item.lower(), new),
-                                "other model": (order.lower(), code)}
+                                "other model": (order.lower(), code),
+                                "created": (log.lower(), "id")}
 
 
-@exercises.add("clashes", "clashes(ours, theirs): the (model, field) pairs, lower case, that the operations of both "
-                          "branches touch",
-               hint="Field operations carry model_name_lower and name_lower. Collect the pairs of each branch in a "
-                    "set and intersect the sets. Look at what a RenameField touches, and skip operations that have "
-                    "no model_name (CreateModel, RunSQL).")
+@exercises.add("clashes", "clashes(ours, theirs): the (model, field) pairs, lower case, that the field operations of "
+                          "both branches touch",
+               hint="Only the four field operations count, and they share a base class: "
+                    "django.db.migrations.operations.fields.FieldOperation, with model_name_lower and name_lower. "
+                    "Collect the pairs of each branch in a set and intersect the sets. Look at what a RenameField "
+                    "touches. Index and constraint operations have a model_name_lower too, but no field name.")
 def _(answer):
     ours, theirs, both, trap = _branches()
     for first, second in ((ours, theirs), (theirs, ours)):
@@ -104,6 +106,8 @@ def _(answer):
         assert all(isinstance(pair, tuple) and len(pair) == 2 for pair in said), \
             f"a set of (model, field) tuples, not {said!r}"
         got = set(said)
+        assert trap["created"] not in got, \
+            f"{trap['created']}: only field operations count; a model both branches create is a clash of its own"
         assert trap["other model"] not in got, \
             f"{trap['other model']}: the same field name on another model is another column"
         assert trap["case"] in got, f"missed {trap['case']}: 'Order…' and 'order…' are the same model in migrations"

@@ -18,12 +18,14 @@ def diagnosis(message):
 
 
 def clashes(ours, theirs):
+    from django.db.migrations.operations.fields import FieldOperation, RenameField
+
     def touched(operations):
         found = set()
         for op in operations:
-            if not hasattr(op, "model_name_lower"):  # CreateModel, RunSQL, ...: not about one field
+            if not isinstance(op, FieldOperation):  # CreateModel, RunSQL, AddIndex, AddConstraint: no one field
                 continue
-            names = (op.old_name_lower, op.new_name_lower) if hasattr(op, "old_name_lower") else (op.name_lower,)
+            names = (op.old_name_lower, op.new_name_lower) if isinstance(op, RenameField) else (op.name_lower,)
             found.update((op.model_name_lower, name) for name in names)
         return found
 
