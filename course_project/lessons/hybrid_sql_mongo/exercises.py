@@ -86,7 +86,9 @@ def _(answer):
     counted = products[:5]  # the sixth has no analytics document
     views = {p.pk: v for p, v in zip(counted[:4], rng.sample(range(base, base + 1000), 4), strict=True)}
     views[counted[4].pk] = max(views.values())  # a tie for first place: the lower product id comes first
-    orphans = {rng.randint(10**7, 10**8): base + 5000 + i for i in range(2)}  # most viewed, product gone
+    # the most viewed, their products gone: more of them than any fixed over-fetch (limit(2 * n), n + 5) skips
+    orphans = {product_id: base + 5000 + i for i, product_id in enumerate(rng.sample(range(10**7, 10**8),
+                                                                                   rng.randint(20, 30)))}
     for product_id, n in {**views, **orphans}.items():
         ProductAnalytics.objects(product_id=product_id).update_one(upsert=True, set__views=n)
     names = {p.pk: p.name for p in counted}
@@ -98,8 +100,8 @@ def _(answer):
                 got = answer(n)
             sent = commands.take()
             assert [tuple(row) for row in got] == ranking[:n], (
-                f"top_products({n}) returned {got}; expected {ranking[:n]}: the most viewed first, ties by "
-                "product id, and no orphan (analytics whose product is gone) takes a place")
+                f"top_products({n}) returned {got}; expected {ranking[:n]}: n rows, the most viewed first, ties "
+                "by product id, and no orphan (analytics whose product is gone) takes a place, however many")
             assert len(queries) == 1, (f"top_products({n}) ran {len(queries)} PostgreSQL queries: one query per "
                                        "store, never one per product")
             assert _finds(sent) == 1, (f"top_products({n}) sent {sent} to MongoDB: one query per store, never one "

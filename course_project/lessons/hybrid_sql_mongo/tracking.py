@@ -3,6 +3,7 @@ import logging
 
 import pymongo
 from django.db import transaction
+from mongoengine.errors import OperationError
 from pymongo.errors import PyMongoError
 
 from course_project.lessons.hybrid_sql_mongo.concurrency import count_view
@@ -22,7 +23,8 @@ def log_activity(user_id: int, activity: Activity, keep: int = ACTIVITY_CAP):
 
 
 def record_view(product, user) -> int | None:
-    """Count the view (atomic upsert) and log the user's activity; None if MongoDB is unavailable."""
+    """Count the view (atomic upsert) and log the user's activity; None if MongoDB is unavailable or too slow.
+    MongoEngine re-raises a failed update, the budget's timeout included, as its own OperationError."""
     connect_mongoengine()
     try:
         with pymongo.timeout(ANALYTICS_BUDGET):
@@ -33,7 +35,7 @@ def record_view(product, user) -> int | None:
                                     metadata={"product_id": product.pk, "product_name": product.name})
                 log_activity(user.pk, activity)
         return views
-    except PyMongoError as error:
+    except (PyMongoError, OperationError) as error:
         log.warning("analytics unavailable, view of product %s not counted: %s", product.pk,
                     type(error).__name__)
         return None
