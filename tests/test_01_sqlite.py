@@ -139,6 +139,11 @@ def test_urgent_titles():
             lambda: notes.filter(Q(data__regex=r'"urgent"') | Q(data__priority__gte=3))
             .order_by("title").values_list("title", flat=True),
             hint="with the checker's notes added")
+    # the tag looked up by position: only the first two places of the list
+    rejects(exercises, "urgent_titles",
+            lambda: notes.filter(Q(data__tags__0="urgent") | Q(data__tags__1="urgent") | Q(data__priority__gte=3))
+            .order_by("title").values_list("title", flat=True),
+            hint="with the checker's notes added")
     # right rows, one query per note
     rejects(exercises, "urgent_titles",
             lambda: [n.title for n in notes.order_by("title")

@@ -154,7 +154,11 @@ def test_owner_fix_sql():
     # membership in the superuser's role: course_tmp_app could SET ROLE postgres
     rejects(exercises, "owner_fix_sql", "GRANT postgres TO course_tmp_app", hint="grant a privilege, not a role")
     rejects(exercises, "owner_fix_sql", "ALTER SCHEMA public OWNER TO course_tmp_app", hint="public now belongs to")
-    # a schema of its own is a fix too: the default search_path starts with "$user"
+    # a search_path of pg_temp only: the CREATE TABLE succeeds, but the table is temporary
+    rejects(exercises, "owner_fix_sql",
+            "ALTER ROLE course_tmp_app IN DATABASE course_tmp_appdb SET search_path = pg_temp",
+            hint="is temporary")
+    # a schema of its own is a fix too (no owner changed, no role granted): the default search_path starts with "$user"
     accepts(exercises, "owner_fix_sql", "CREATE SCHEMA course_tmp_app AUTHORIZATION course_tmp_app")
     rejects(exercises, "owner_fix_sql", "GRANT CREATE ON SCHEMA public TO course_tmp_app; SELECT 1",
             hint="one SQL statement")

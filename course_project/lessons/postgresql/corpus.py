@@ -17,7 +17,10 @@ def read_corpus() -> list:
 
 @transaction.atomic
 def load_articles() -> int:
-    """Replace every Article with the corpus (one bulk INSERT; the trigger fills search_vector)."""
+    """Replace every Article with the corpus, in one transaction.
+
+    One bulk_create, sent as INSERTs of up to 500 rows; the trigger fills search_vector.
+    """
     Article.objects.all().delete()
     Article.objects.bulk_create((Article(**row) for row in read_corpus()), batch_size=500)
     return Article.objects.count()

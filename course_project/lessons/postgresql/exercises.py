@@ -95,7 +95,8 @@ APPDB, APP, OTHER = "course_tmp_appdb", "course_tmp_app", "course_tmp_other"
 
 
 @exercises.add("owner_fix_sql",
-               f"SQL letting role {APP} create tables in database {APPDB} (PostgreSQL 15), owner unchanged",
+               f"SQL letting role {APP} create tables in database {APPDB} (PostgreSQL 15) by granting a privilege: "
+               "no owner changed, no role granted",
                hint="Tables go into a schema, and since PostgreSQL 15 only the schema's owner (pg_database_owner) "
                     "may create in public. Which privilege on which object is missing? The checker runs your "
                     "statement inside the database.")
@@ -134,7 +135,11 @@ def _(answer):
                         conn.execute("CREATE TABLE probe (id int)")
                     except InsufficientPrivilege:
                         return False
+                    persistence = conn.execute("SELECT relpersistence FROM pg_class "
+                                               "WHERE oid = 'probe'::regclass").fetchone()[0]
                     conn.execute("DROP TABLE probe")
+                    assert persistence == "p", (f"{role}'s table is temporary (it went to pg_temp and vanishes "
+                                                "with the session): it must be able to create permanent tables")
                     return True
 
             assert can_create(APP), f"after your statement, {APP} still cannot create a table in {APPDB}"

@@ -106,7 +106,9 @@ def _(answer):
         {"priority": 3}, {"priority": 2, "tags": ["work"]}, {"priority": 1, "tags": ["work", URGENT_TAG]},
         {"priority": 1, "tags": ["not urgent", "urgently", "Urgent"]}, {},
         {"priority": 1, "tags": ["work"], "owner": URGENT_TAG}, {"priority": 1, URGENT_TAG: True},
-    ] + [{"priority": random.randint(1, 4), "tags": random.sample(["home", "work", URGENT_TAG, "admin"], 2)}
+        {"priority": 1, "tags": ["home", "work", "admin", URGENT_TAG]},  # the tag anywhere in the list, not only first
+    ] + [{"priority": random.randint(1, 4),
+          "tags": random.sample(["home", "work", URGENT_TAG, "admin"], random.randint(1, 4))}
          for _ in range(4)]
     mine = [Note(title=f"check {token} {letter}", data=data)
             for letter, data in zip(random.sample("abcdefghijkl", len(cases)), cases, strict=True)]
