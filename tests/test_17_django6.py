@@ -37,6 +37,11 @@ WRONG = [
     ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
                       "    item.refresh_from_db()\n    return item.total", "refresh_from_db"),
     ("save_quantity", "def save_quantity(item, quantity):\n    return item.price * quantity", "save()"),
+    ("save_quantity", "def save_quantity(item, quantity):\n    LineItem.objects.using(item._state.db).filter("
+                      "pk=item.pk).update(quantity=quantity)\n    return item.price * quantity",
+     "the item still says quantity=1"),
+    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+                      "    return item.price * quantity", "the item's total is not loaded"),
 ]
 
 

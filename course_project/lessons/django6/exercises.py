@@ -70,8 +70,8 @@ def _(answer):
 
 
 @exercises.add("save_quantity", "save_quantity(item, quantity): set a LineItem's quantity, save it, return its new "
-                                "total; the item comes from a FETCH_RAISE queryset: one query on PostgreSQL, at most "
-                                "two on MariaDB",
+                                "total and leave the item with that total loaded; the item comes from a FETCH_RAISE "
+                                "queryset: one query on PostgreSQL, at most two on MariaDB",
                hint="Since Django 6.0, save() reads a stored GeneratedField back by itself where the database can "
                     "return it from the UPDATE (section 4). Where it cannot, save() leaves the field unloaded "
                     "(deferred), and this item refuses lazy fetches: load that one field yourself, only when it "
@@ -92,6 +92,11 @@ def _(answer):
         stored = LineItem.objects.using(alias).get(pk=item.pk)
         assert stored.quantity == quantity, f"{alias}: the row's quantity is {stored.quantity}, not {quantity}: save()"
         assert got == stored.total == price * quantity, f"{alias}: returned {got}, the row's total is {stored.total}"
+        assert item.quantity == quantity, (f"{alias}: the item still says quantity={item.quantity}: set it on the "
+                                           "item and save() the item")
+        assert "total" not in item.get_deferred_fields(), (f"{alias}: the item's total is not loaded after your call: "
+                                                           "load it where save() could not")
+        assert item.total == stored.total, f"{alias}: the item's total is {item.total}, the row's {stored.total}"
         assert count <= most, (f"{alias}: {count} queries, expected at most {most}: where the database returns "
                                "the total from the UPDATE, it is on the instance after save(): refresh_from_db only "
                                "what is missing")
