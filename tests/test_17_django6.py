@@ -39,9 +39,13 @@ WRONG = [
     ("save_quantity", "def save_quantity(item, quantity):\n    return item.price * quantity", "save()"),
     ("save_quantity", "def save_quantity(item, quantity):\n    LineItem.objects.using(item._state.db).filter("
                       "pk=item.pk).update(quantity=quantity)\n    return item.price * quantity",
-     "the item still says quantity=1"),
+     "computes the total"),
     ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
-                      "    return item.price * quantity", "the item's total is not loaded"),
+                      "    return item.price * quantity", "computes the total"),
+    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+                      "    item.total = item.price * quantity\n    return item.total", "computes the total"),
+    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+                      "    return item.quantity * 0", "returned"),
 ]
 
 
