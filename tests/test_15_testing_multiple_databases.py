@@ -393,3 +393,15 @@ def test_allow_migrate_plausible_mistakes_get_their_hint():
     message = result_of("allow_migrate", deny_list).message
     assert message.startswith("allow_migrate('sqlite', 'testing_multiple_databases', model_name='auditentry') "
                               "returned True"), message
+
+
+def test_allow_migrate_reusing_the_course_router_fails():
+    from course_project.routers import LessonRouter, aliases_for
+
+    def one_liner(db, app_label, model_name=None, **hints):  # right answers, but [5]'s rule reused
+        return db in aliases_for(app_label, model_name) if app_label == "testing_multiple_databases" else None
+
+    for reused in (one_liner, LessonRouter().allow_migrate,
+                   lambda db, app_label, model_name=None, **hints: LessonRouter().allow_migrate(db, app_label,
+                                                                                                  model_name)):
+        assert "write the rules out yourself" in result_of("allow_migrate", reused).message

@@ -128,12 +128,28 @@ OTHER_APPS = [("default", "auth", "user"), ("analytics", "analytics", "pageview"
               ("legacy", "multidb", "legacyorder"), ("mongodb", "mongo_orm", "author")]
 
 
+COURSE_ROUTING = {"LessonRouter", "alias_for", "aliases_for"}
+
+
+def names_used(code) -> set:
+    """The global, attribute and closure names a function's code (nested functions too) refers to."""
+    nested = (names_used(c) for c in code.co_consts if hasattr(c, "co_names"))
+    return set(code.co_names + code.co_freevars).union(*nested)
+
+
 @exercises.add("allow_migrate", "allow_migrate(db, app_label, model_name=None, **hints): this lesson's tables "
-                                "where their models say, None for every other app",
+                                "where their models say, None for every other app; the rules written out, "
+                                "without the course's LessonRouter or aliases_for",
                hint="Return None first for any app_label that is not this lesson's. AuditEntry's table may exist where "
                     "its `databases` tuple says; Account has no such attribute, so it lives where the app "
                     "lives (default) only; so does an operation with model_name=None (RunPython, RunSQL).")
 def _(answer):
+    function = getattr(answer, "__func__", answer)
+    code = getattr(function, "__code__", None)
+    reused = getattr(function, "__module__", None) == "course_project.routers" or \
+        bool(code and COURSE_ROUTING & names_used(code))
+    assert not reused, "write the rules out yourself: the answer must not call the course's LessonRouter, " \
+                       "alias_for or aliases_for"
     for db, app_label, model_name in OTHER_APPS:
         assert answer(db, app_label, model_name=model_name) is None, \
             f"abstain (return None) for other apps such as {app_label!r}: False would keep them off {db!r}"
