@@ -1,4 +1,5 @@
 """Faults caused for real and diagnosed: the doctor, pg_hba, connection limits, conflicts."""
+import re
 import subprocess
 import sys
 
@@ -10,8 +11,8 @@ from course_project.lessons.migrations.throwaway import ThrowawayApp
 from course_project.lessons.troubleshooting import solutions
 from course_project.lessons.troubleshooting.conflicts import make_conflict
 from course_project.lessons.troubleshooting.exercises import exercises
-from course_project.lessons.troubleshooting.faults import (PG, messages, pg_hba_rule, server_log, throwaway_role,
-                                                           try_connect)
+from course_project.lessons.troubleshooting.faults import (PG, messages, pg_hba_rule, server_file, server_log,
+                                                           superuser, throwaway_role, try_connect)
 from exercise_checks import accepts, assert_stubs_match, rejects
 
 
@@ -58,13 +59,20 @@ def test_show_hba_file_is_readable_by_the_course_role_and_lies_in_the_data_direc
         assert hba_file == cursor.fetchone()[0] + "/pg_hba.conf"
 
 
-@pytest.mark.skipif(services.backend() != "native", reason="edits the native primary's pg_hba.conf")
 def test_pg_hba_reject_rule_is_diagnosed_and_restored():
+    """On compose too: the file is edited inside the primary's container, and the rule matches any address
+    (there the server sees the host's connections come from the container network's gateway, not 127.0.0.1)."""
+    with superuser() as admin:
+        path = admin.execute("SHOW hba_file").fetchone()[0]
+    before = server_file(path)
+    rule = f"host {PG.database} course_tmp_test_visitor all reject"
     with throwaway_role("course_tmp_test_visitor") as password:
-        with pg_hba_rule(f"host {PG.database} course_tmp_test_visitor 127.0.0.1/32 reject"):
+        with pg_hba_rule(rule):
+            assert server_file(path).splitlines()[0] == rule
             refused = try_connect("course_tmp_test_visitor", password)
-        assert "pg_hba.conf rejects connection" in refused
+        assert re.search(r'pg_hba\.conf rejects connection for host "[\d.]+", user "course_tmp_test_visitor"', refused)
         assert try_connect("course_tmp_test_visitor", password).startswith("connected")
+    assert server_file(path) == before
 
 
 def test_connection_limit_per_role():

@@ -12,18 +12,29 @@ from course_project.services.errors import ServiceError
 PROJECT = "django-db-course" + (f"-{INSTANCE}" if INSTANCE else "")
 
 
-def compose(*args, capture=False) -> str:
-    cmd = ["docker", "compose", "-p", PROJECT, "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE), *args]
-    proc = subprocess.run(cmd, capture_output=capture, text=True)
+def compose(*args, capture=False, input=None) -> str:
+    base = ["docker", "compose", "-p", PROJECT, "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)]
+    cmd = [*base, *args]
+    proc = subprocess.run(cmd, capture_output=capture, text=True, input=input)
     if proc.returncode != 0:
         taken = taken_port(proc.stderr or "")
         if taken:
             raise ServiceError(taken)
         if capture and proc.stderr:
             print(proc.stderr.rstrip()[-2000:], file=sys.stderr)
+            for service in failed_services(proc.stderr):  # its own words: why it exited or is unhealthy
+                log = subprocess.run([*base, "logs", "--no-log-prefix", "--tail", "20", service],
+                                     capture_output=True, text=True)
+                print(f"--- the last lines of {service}'s log:\n{(log.stdout + log.stderr).rstrip()}", file=sys.stderr)
         raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); "
                            f"see `./course services logs`")
     return proc.stdout or ""
+
+
+def failed_services(output: str) -> list:
+    """The services `up --wait` names as exited or unhealthy."""
+    found = re.findall(rf"container {re.escape(PROJECT)}-(\w+)-\d+ (?:exited|is unhealthy)", output)
+    return sorted(set(found))
 
 
 def taken_port(output: str) -> str:

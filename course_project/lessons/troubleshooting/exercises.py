@@ -11,7 +11,6 @@ from dataclasses import replace
 
 import psycopg
 
-from course_project import services
 from course_project.env import env
 from course_project.lessons.migrations.throwaway import ThrowawayApp
 from course_project.lessons.troubleshooting.conflicts import make_conflict
@@ -47,9 +46,8 @@ def _faults() -> list:
     with throwaway_role(name, connection_limit=1) as password:
         with PG.connect(user=name, password=password):
             faults.append(("connection limit", _refused(name, password)))
-        if services.backend() == "native":  # pg_hba.conf is inside the container on compose
-            with pg_hba_rule(f"host {PG.database} {name} 127.0.0.1/32 reject"):
-                faults.append(("pg_hba.conf", _refused(name, password)))
+        with pg_hba_rule(f"host {PG.database} {name} all reject"):
+            faults.append(("pg_hba.conf", _refused(name, password)))
     random.shuffle(faults)
     return faults
 

@@ -5,6 +5,7 @@ import secrets
 import subprocess
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -49,20 +50,36 @@ def throwaway_role(name: str, connection_limit: int | None = None):
 
 @contextmanager
 def pg_hba_rule(rule: str):
-    """Put `rule` first in the native primary's pg_hba.conf and reload; restore the file afterwards."""
-    from course_project.services.native.postgres import Postgres
-
-    path = Postgres().data / "pg_hba.conf"
-    original = path.read_text()
-    path.write_text(f"{rule}\n{original}")
+    """Put `rule` first in the primary's pg_hba.conf and reload; restore the file afterwards."""
+    with superuser() as admin:
+        path = admin.execute("SHOW hba_file").fetchone()[0]
+    original = server_file(path)
+    server_file(path, f"{rule}\n{original}")
     try:
         with superuser() as admin:
             admin.execute("SELECT pg_reload_conf()")
         yield
     finally:
-        path.write_text(original)
+        server_file(path, original)
         with superuser() as admin:
             admin.execute("SELECT pg_reload_conf()")
+
+
+def server_file(path: str, text: str | None = None) -> str:
+    """Read (or write) a file of the PostgreSQL primary: on compose, inside its container, as `postgres`."""
+    from course_project import services
+
+    if services.backend() == "compose":
+        from course_project.services import compose
+
+        if text is None:
+            return compose.compose("exec", "-T", "-u", "postgres", "postgres", "cat", path, capture=True)
+        compose.compose("exec", "-T", "-u", "postgres", "postgres", "sh", "-c", 'cat > "$1"', "-", path,
+                        capture=True, input=text)
+        return text
+    if text is not None:
+        Path(path).write_text(text)
+    return Path(path).read_text()
 
 
 def try_connect(user: str, password: str, port: int | None = None) -> str:
