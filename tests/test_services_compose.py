@@ -23,7 +23,7 @@ pytestmark = [
                        reason="no Docker engine answers (`docker info` fails)"),
 ]
 
-A, B, PORT = "compose-a", "compose-b", "compose-port"
+A, B, PORT = "cmp-a", "cmp-b", "cmp-port"
 
 
 def course(instance, *args, check=True):

@@ -28,7 +28,14 @@ def compose(*args, capture=False, input=None) -> str:
                 print(f"--- the last lines of {service}'s log:\n{(log.stdout + log.stderr).rstrip()}", file=sys.stderr)
         raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); "
                            f"see `./course services logs`")
-    return proc.stdout or ""
+    # compose 2.x starts every line of `logs` with an erase-line code (ESC[2K), even into a pipe
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", proc.stdout or "")
+
+
+def failed_services(output: str) -> list:
+    """The services `up --wait` names as exited or unhealthy."""
+    found = re.findall(rf"container {re.escape(PROJECT)}-(\w+)-\d+ (?:exited|is unhealthy)", output)
+    return sorted(set(found))
 
 
 def failed_services(output: str) -> list:
