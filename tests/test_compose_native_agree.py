@@ -11,13 +11,13 @@ import subprocess
 import pytest
 import yaml
 
-from course_project.env import ENV_EXAMPLE, ENV_FILE, PROJECT_ROOT, env
 from course_project import services
+from course_project.env import ENV_EXAMPLE, ENV_FILE, PROJECT_ROOT, env
 from course_project.services.config import HERE, servers
 from course_project.services.native import SERVERS as NATIVE
+from course_project.services.native.mariadb import MIN_VERSION as MARIADB_MIN
 from course_project.services.native.postgres import MIN_VERSION as PG_MIN
 from course_project.services.native.postgres import pg as native_pg
-from course_project.services.native.mariadb import MIN_VERSION as MARIADB_MIN
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -39,7 +39,7 @@ def test_same_port_variable_bound_to_loopback_only(name):
     (mapping,) = SERVICES[name]["ports"]
     host, port, _inside = mapping.split(":")
     assert host == "127.0.0.1"
-    assert port == "${%s}" % PORT_VAR[name]
+    assert port == f"${{{PORT_VAR[name]}}}"
     assert servers()[name].port == env.int(PORT_VAR[name])
 
 
@@ -146,9 +146,9 @@ def test_mongodb_is_a_replica_set_with_auth_on_both_paths():
     with MongoClient(mongo_uri(), serverSelectionTimeoutMS=3000) as client:
         hello = client.admin.command("hello")
         assert hello.get("setName"), "the native server should present itself as a replica set too"
-    with MongoClient(mongo_uri(password="wrong"), serverSelectionTimeoutMS=3000) as client:
-        with pytest.raises(Exception, match="(?i)auth"):
-            client.admin.command("ping")
+    with (MongoClient(mongo_uri(password="wrong"), serverSelectionTimeoutMS=3000) as client,
+          pytest.raises(Exception, match="(?i)auth")):
+        client.admin.command("ping")
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="Debian's docker-compose is not installed")

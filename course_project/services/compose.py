@@ -38,12 +38,6 @@ def failed_services(output: str) -> list:
     return sorted(set(found))
 
 
-def failed_services(output: str) -> list:
-    """The services `up --wait` names as exited or unhealthy."""
-    found = re.findall(rf"container {re.escape(PROJECT)}-(\w+)-\d+ (?:exited|is unhealthy)", output)
-    return sorted(set(found))
-
-
 def taken_port(output: str) -> str:
     """The engine's 'address already in use' for one of our ports, as one line naming server and port."""
     if not re.search(r"address already in use|port is already allocated", output):
