@@ -108,6 +108,42 @@ def top_products_over_fetched(n):
     return [(names[d.product_id].name, d.views) for d in top if d.product_id in names][:n]
 
 
+def top_products_over_fetched_generously(extra):
+    """Fetch a fixed, generous number more, then drop the orphans: right here, wrong once more orphans lead."""
+    def top_products(n):
+        top = list(ProductAnalytics.objects.order_by("-views", "product_id").limit(n + extra if extra else 100))
+        names = Product.objects.in_bulk([d.product_id for d in top])
+        return [(names[d.product_id].name, d.views) for d in top if d.product_id in names][:n]
+    return top_products
+
+
+def top_products_aggregate_over_fetched(n):
+    """The same over-fetch as an aggregation: $sort, $limit 100, orphans dropped in Python."""
+    pipeline = [{"$sort": {"views": -1, "product_id": 1}}, {"$limit": 100}]
+    top = list(ProductAnalytics.objects.aggregate(pipeline))
+    names = Product.objects.in_bulk([d["product_id"] for d in top])
+    return [(names[d["product_id"]].name, d["views"]) for d in top if d["product_id"] in names][:n]
+
+
+def top_products_in_a_range_of_live_ids(n):
+    """Limit among the ids between the smallest and the largest live one: deleted ids lie in between."""
+    existing = dict(Product.objects.values_list("pk", "name"))
+    top = list(ProductAnalytics.objects(product_id__gte=min(existing), product_id__lte=max(existing))
+               .order_by("-views", "product_id").limit(100))
+    return [(existing[d.product_id], d.views) for d in top if d.product_id in existing][:n]
+
+
+def top_products_filtered_in_python(n):
+    """No limit on the server: every document, orphans dropped in Python. Correct, if not frugal."""
+    existing = dict(Product.objects.values_list("pk", "name"))
+    docs = ProductAnalytics.objects.order_by("-views", "product_id")
+    return [(existing[d.product_id], d.views) for d in docs if d.product_id in existing][:n]
+
+
+def test_top_products_unlimited_find_filtered_in_python_passes(product):
+    accepts(exercises, "top_products", top_products_filtered_in_python)
+
+
 def top_products_ties_by_name(n):
     existing = dict(Product.objects.values_list("pk", "name"))
     docs = ProductAnalytics.objects(product_id__in=list(existing))
@@ -119,6 +155,10 @@ def test_top_products_constant_and_wrong_answers_fail(product):
     rejects(exercises, "top_products", top_products_as_in_the_report, hint="no orphan")
     rejects(exercises, "top_products", top_products_one_lookup_per_product, hint="one query per store")
     rejects(exercises, "top_products", top_products_over_fetched, hint="however many")
+    rejects(exercises, "top_products", top_products_over_fetched_generously(30), hint="over-fetch")
+    rejects(exercises, "top_products", top_products_over_fetched_generously(None), hint="over-fetch")  # limit(100)
+    rejects(exercises, "top_products", top_products_aggregate_over_fetched, hint="over-fetch")
+    rejects(exercises, "top_products", top_products_in_a_range_of_live_ids, hint="over-fetch")
     rejects(exercises, "top_products", top_products_ties_by_name, hint="ties by product id")
     assert ProductAnalytics.objects.count() == 0
 

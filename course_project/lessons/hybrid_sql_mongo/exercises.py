@@ -3,7 +3,8 @@
 The checks make their own data: products in PostgreSQL with random names, view counts in MongoDB (above
 any the notebook made, with a tie, and orphans: counts whose product is gone), and product ids no one
 else uses. top_products runs with ProductAnalytics on a watched connection and Django's queries captured:
-one query per store. record_search runs with ProductAnalytics switched to a connection the
+one query per store, and a find (or aggregate) whose limit is applied to documents that include orphans
+fails: it is an over-fetch, however generous. record_search runs with ProductAnalytics switched to a connection the
 checker watches (a PyMongo CommandListener): each call must send one update command and no read, so a
 read-modify-save passes nowhere, not even inside a threading.Lock (other processes do not share it).
 It is then called by several threads at once."""
@@ -31,13 +32,14 @@ SEEN = {"find", "aggregate", "getMore", "count", "distinct", "insert", "update",
 
 class Commands(monitoring.CommandListener):
     """The read and write commands a client ran, by name, in order (a failed one, say a duplicate-key
-    error retried, is not counted)."""
+    error retried, is not counted), and the finds and aggregates themselves."""
 
     def __init__(self):
-        self.names = []
+        self.names, self.reads = [], []
 
     def started(self, event):
-        pass
+        if event.command_name in ("find", "aggregate"):
+            self.reads.append(dict(event.command))
 
     def succeeded(self, event):
         if event.command_name in SEEN:
@@ -49,6 +51,10 @@ class Commands(monitoring.CommandListener):
     def take(self) -> list:
         names, self.names = self.names, []
         return names
+
+    def take_reads(self) -> list:
+        reads, self.reads = self.reads, []
+        return reads
 
 
 def _one_update_each(names: list, calls: int):
@@ -62,6 +68,24 @@ def _one_update_each(names: list, calls: int):
 
 def _finds(names: list) -> int:
     return sum(name in ("find", "aggregate") for name in names)
+
+
+def _limited_before_excluding(read: dict, orphans: list) -> int | None:
+    """The limit of a find (or an aggregate's first $limit) if the documents it was applied to include
+    orphans, else None: the limit then counts documents that are dropped afterwards, an over-fetch."""
+    collection = ProductAnalytics._get_collection()
+    only_orphans = {"product_id": {"$in": orphans}}
+    if "find" in read:
+        limit = abs(read.get("limit") or 0)
+        if limit and collection.count_documents({"$and": [read.get("filter") or {}, only_orphans]}):
+            return limit
+        return None
+    stages = list(read.get("pipeline") or [])
+    for i, stage in enumerate(stages):
+        if "$limit" in stage:
+            ahead = [*stages[:i], {"$match": only_orphans}, {"$limit": 1}]
+            return stage["$limit"] if list(collection.aggregate(ahead)) else None
+    return None
 
 
 def _watched(alias_prefix: str) -> tuple:
@@ -81,14 +105,24 @@ def _(answer):
     connect_mongoengine()
     tag, rng = uuid.uuid4().hex[:6], random.Random()
     base = 10**6 + rng.randint(0, 10**5)  # above every count the notebook made
-    # names in the opposite order to the ids, so that a tie broken by name comes out wrong
-    products = [Product.objects.create(name=f"Checker {9 - i} {tag}", price="1.00") for i in range(6)]
+    # products whose analytics outlive them (orphans), created among the real ones so that their ids
+    # interleave, then deleted; the real ones named in the opposite order to their ids, so that a tie broken
+    # by name comes out wrong
+    roles = ["live"] * 6 + ["gone"] * rng.randint(20, 30)
+    rng.shuffle(roles)
+    made = [(role, Product.objects.create(name=f"Checker {role} {tag}", price="1.00")) for role in roles]
+    products = [p for role, p in made if role == "live"]
+    for i, p in enumerate(products):
+        p.name = f"Checker {9 - i} {tag}"
+        p.save(update_fields=["name"])
+    gone = [p.pk for role, p in made if role == "gone"]
+    Product.objects.filter(pk__in=gone).delete()
     counted = products[:5]  # the sixth has no analytics document
     views = {p.pk: v for p, v in zip(counted[:4], rng.sample(range(base, base + 1000), 4), strict=True)}
     views[counted[4].pk] = max(views.values())  # a tie for first place: the lower product id comes first
-    # the most viewed, their products gone: more of them than any fixed over-fetch (limit(2 * n), n + 5) skips
-    orphans = {product_id: base + 5000 + i for i, product_id in enumerate(rng.sample(range(10**7, 10**8),
-                                                                                   rng.randint(20, 30)))}
+    # the most viewed, their products gone: more of them than a small over-fetch (limit(2 * n), n + 5) skips;
+    # a bigger one (limit(100)) is caught by its command: its limit was applied before the orphans were excluded
+    orphans = {product_id: base + 5000 + i for i, product_id in enumerate(gone)}
     for product_id, n in {**views, **orphans}.items():
         ProductAnalytics.objects(product_id=product_id).update_one(upsert=True, set__views=n)
     names = {p.pk: p.name for p in counted}
@@ -98,7 +132,7 @@ def _(answer):
         for n in rng.sample(range(2, 6), 2):
             with switch_db(ProductAnalytics, alias), CaptureQueriesContext(connections["default"]) as queries:
                 got = answer(n)
-            sent = commands.take()
+            sent, reads = commands.take(), commands.take_reads()
             assert [tuple(row) for row in got] == ranking[:n], (
                 f"top_products({n}) returned {got}; expected {ranking[:n]}: n rows, the most viewed first, ties "
                 "by product id, and no orphan (analytics whose product is gone) takes a place, however many")
@@ -106,10 +140,16 @@ def _(answer):
                                        "store, never one per product")
             assert _finds(sent) == 1, (f"top_products({n}) sent {sent} to MongoDB: one query per store, never one "
                                        "per product")
+            for read in reads:
+                limit = _limited_before_excluding(read, list(orphans))
+                assert limit is None, (
+                    f"top_products({n}) sent a limit of {limit} whose documents include orphans: an over-fetch, "
+                    "which returns fewer than n rows once more orphans lead than you fetched; limit only among "
+                    "the products that exist (product_id__in)")
     finally:
         mongoengine.disconnect(alias)
         ProductAnalytics.objects(product_id__in=[*views, *orphans]).delete()
-        Product.objects.filter(pk__in=[p.pk for p in products]).delete()
+        Product.objects.filter(pk__in=[p.pk for _, p in made]).delete()
 
 
 @exercises.add("record_search", "record_search(product_id, term): push the term, upserting, atomically",

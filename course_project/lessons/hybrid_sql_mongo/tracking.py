@@ -24,7 +24,8 @@ def log_activity(user_id: int, activity: Activity, keep: int = ACTIVITY_CAP):
 
 def record_view(product, user) -> int | None:
     """Count the view (atomic upsert) and log the user's activity; None if MongoDB is unavailable or too slow.
-    MongoEngine re-raises a failed update, the budget's timeout included, as its own OperationError."""
+    MongoEngine re-raises every OperationFailure of an update (ExecutionTimeout among them) as its own
+    OperationError."""
     connect_mongoengine()
     try:
         with pymongo.timeout(ANALYTICS_BUDGET):
