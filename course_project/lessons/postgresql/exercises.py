@@ -95,8 +95,8 @@ APPDB, APP, OTHER = "course_tmp_appdb", "course_tmp_app", "course_tmp_other"
 
 
 @exercises.add("owner_fix_sql",
-               f"SQL letting role {APP} create tables in database {APPDB} (PostgreSQL 15) by granting a privilege: "
-               "no owner changed, no role granted",
+               f"SQL letting role {APP} create tables in database {APPDB} (PostgreSQL 15) by granting a privilege "
+               "(or a schema of its own): no owner changed, no role granted",
                hint="Tables go into a schema, and since PostgreSQL 15 only the schema's owner (pg_database_owner) "
                     "may create in public. Which privilege on which object is missing? The checker runs your "
                     "statement inside the database.")

@@ -4,6 +4,7 @@ The checker applies what the learner wrote: OPTIONS become a real alias on a fil
 SQL runs on an in-memory database, and functions run on notes the checker adds for the check.
 """
 import random
+import re
 import sqlite3
 import string
 
@@ -85,10 +86,17 @@ def _(answer):
 
 
 URGENT_TAG = "urgent"
+POSITION = re.compile(r"\[\s*(#\s*-\s*)?\d+\s*\]")  # a JSON path's array index: $."tags"[0], $.tags[#-1]
 
 
 def _is_urgent(note) -> bool:
     return note.data.get("priority", 0) >= 3 or URGENT_TAG in note.data.get("tags", [])
+
+
+def _json_path(text: str) -> str:
+    """The JSON path around the first array index in text (a parameter, or the SQL itself)."""
+    match = re.search(r"\$[^\s',()]*?" + POSITION.pattern, text) or POSITION.search(text)
+    return match.group()
 
 
 @exercises.add("urgent_titles",
@@ -107,11 +115,12 @@ def _(answer):
         {"priority": 1, "tags": ["not urgent", "urgently", "Urgent"]}, {},
         {"priority": 1, "tags": ["work"], "owner": URGENT_TAG}, {"priority": 1, URGENT_TAG: True},
         {"priority": 1, "tags": ["home", "work", "admin", URGENT_TAG]},  # the tag anywhere in the list, not only first
+        {"priority": 1, "tags": [f"t{i}" for i in range(random.randint(6, 12))] + [URGENT_TAG]},  # last, far along
     ] + [{"priority": random.randint(1, 4),
           "tags": random.sample(["home", "work", URGENT_TAG, "admin"], random.randint(1, 4))}
          for _ in range(4)]
-    mine = [Note(title=f"check {token} {letter}", data=data)
-            for letter, data in zip(random.sample("abcdefghijkl", len(cases)), cases, strict=True)]
+    mine = [Note(title=f"check {token} {number:03d}", data=data)  # titles in a random order of the cases
+            for number, data in zip(random.sample(range(len(cases)), len(cases)), cases, strict=True)]
     notes.bulk_create(mine)
     statements = []
 
@@ -124,6 +133,11 @@ def _(answer):
         expected = sorted(n.title for n in notes.all() if _is_urgent(n))
         with connection.execute_wrapper(remember):
             got = list(answer())
+        paths = [text for sql, params in statements for text in (sql, *(params or ()))
+                 if isinstance(text, str) and POSITION.search(text)]
+        assert not paths, (f"your query looks a tag up by its position in the list ({_json_path(paths[0])}): the "
+                           "position of a tag is not known, the tag may be anywhere in a list of any length; "
+                           "test every element of the list")
         assert got == expected, f"with the checker's notes added, expected {expected}, got {got}"
         assert len(statements) == 1, f"{len(statements)} queries: filter in the database, in one query"
         with connection.cursor() as cursor:  # the same statement again: how many rows did it bring back?
