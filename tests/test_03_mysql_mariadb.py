@@ -114,8 +114,11 @@ def test_exact_names(customers):
     accepts(exercises, "exact_names", solutions.exact_names)
     constant = list(solutions.exact_names("ada", "legacy"))
     rejects(exercises, "exact_names", lambda name, alias: constant, hint="return the QuerySet")
-    constant_qs = Customer.objects.using("legacy").filter(name="ada").values_list("id", flat=True)
-    rejects(exercises, "exact_names", lambda name, alias: constant_qs, hint="only that exact spelling")
+    # a fixed name's QuerySet, made per alias (one made once on legacy would run its query elsewhere when the
+    # checker asks default first, and fail by its query count instead)
+    rejects(exercises, "exact_names",
+            lambda name, alias: Customer.objects.using(alias).filter(name="ada").values_list("id", flat=True),
+            hint="only that exact spelling")
 
     def ids(queryset):
         return queryset.order_by("id").values_list("id", flat=True)
@@ -162,6 +165,20 @@ def test_exact_names(customers):
     # one lookup for both databases: an anchored, escaped regex is case-sensitive on both
     accepts(exercises, "exact_names",
             lambda name, alias: ids(Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")))
+
+    # the review's answer: the same regex, unescaped (chk.<t> also finds chkx<t>, chk+<t> chkk<t>, chk(<t>) chk<t>)
+    def unescaped_regex(name, alias):
+        return Customer.objects.using(alias).filter(name__regex=f"^{name}$").order_by("id").values_list("id", flat=True)
+
+    rejects(exercises, "exact_names", unescaped_regex, hint="re.escape(name)")
+
+    # a LIKE with the name as its pattern, case-sensitive on both: chk%<t> also finds chkxy<t>, chk_<t> chkx<t>
+    def unescaped_like(name, alias):
+        where = "name LIKE BINARY %s" if alias == "legacy" else "name LIKE %s"
+        return Customer.objects.using(alias).extra(where=[where], params=[name]).order_by("id").values_list(
+            "id", flat=True)
+
+    rejects(exercises, "exact_names", unescaped_like, hint="not a pattern")
     for alias in ("legacy", "default"):  # the checker removed its rows
         assert not Customer.objects.using(alias).filter(city="check").exists()
 

@@ -180,7 +180,8 @@ def test_bytes_not_replayed():
     by_port = lambda aliases: {  # noqa: E731  the port guess: a relay on another port fronts the standby too
         a: replication_status()["bytes_behind"] if connections[a].settings_dict["PORT"] == replica_port else 0
         for a in aliases}
-    rejects(exercises, "bytes_not_replayed", by_port, hint="ask each server")
+    # (with the stream cut, the primary's pg_stat_replication lists no standby: replication_status() has no bytes)
+    rejects(exercises, "bytes_not_replayed", by_port, hint="ask each alias you are given")
 
 
     def fixed_server(aliases):  # asks each alias only whether it is in recovery; the number from 'replica'
@@ -204,6 +205,17 @@ def test_bytes_not_replayed():
         return behind
 
     rejects(exercises, "bytes_not_replayed", from_received, hint="replay is paused")
+
+    def received_minus_replayed(aliases):  # the review's answer: the standby alone, blind to WAL it never received
+        behind = {}
+        for alias in aliases:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT CASE WHEN pg_is_in_recovery() THEN "
+                               "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) ELSE 0 END")
+                behind[alias] = int(cursor.fetchone()[0])
+        return behind
+
+    rejects(exercises, "bytes_not_replayed", received_minus_replayed, hint="lost its WAL stream")
     rejects(exercises, "bytes_not_replayed", lambda aliases: [solutions.bytes_not_replayed(aliases)],
             hint="return a dict")
     rejects(exercises, "bytes_not_replayed", lambda aliases: {a: str(v) for a, v in

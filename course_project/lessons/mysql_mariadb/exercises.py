@@ -115,24 +115,40 @@ def _on_customers(captured) -> list:
     return [query for query in captured.captured_queries if Customer._meta.db_table in query["sql"]]
 
 
+def _as_pattern(probe: str, names: list) -> str:
+    """The note for an answer that read the name as a pattern: it found other names, not just other cases."""
+    special = [c for c in ".%_+()" if c in probe]
+    other = [n for n in names if n is not None and n.lower().rstrip() != probe.lower().rstrip()]
+    if not (special and other):
+        return ""
+    return (f": a name is not a pattern, its {special[0]!r} matches only {special[0]!r}, not other characters as in "
+            "a regex or a LIKE: escape the name (re.escape(name) in a __regex) or compare it with = in a "
+            "case-sensitive collation")
+
+
 @exercises.add("exact_names",
                "exact_names(name, alias): a QuerySet of the ids, in order, of the customers whose name equals `name` "
                "exactly (case and trailing spaces count), filtered in the database, on legacy and on default",
                hint="Each database compares with its own rules: check connections[alias].vendor, or find one lookup "
                     "that is case-sensitive on both. MariaDB's column collation ignores case; its _bin collations "
                     "compare bytes but, like most of its collations, pad with spaces ('a' = 'a '): the "
-                    "nopad collations do not. PostgreSQL compares varchar exactly. Return the QuerySet itself "
+                    "nopad collations do not. PostgreSQL compares varchar exactly. A name is not a pattern: a regex "
+                    "or LIKE built from it must escape its . % _ + ( characters. Return the QuerySet itself "
                     "(values_list('id', flat=True)), not a list built in Python.")
 def _(answer):
     token = "".join(random.choices(string.ascii_lowercase, k=6))
-    spellings = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token} ", f"chk{token}x"]
+    probes = [f"chk{token}", f"Chk{token}", f"CHK{token}", f"chk{token} ",  # case and a trailing space count
+              f"chk.{token}", f"chk%{token}", f"chk_{token}", f"chk+{token}", f"chk({token})"]  # no pattern
+    # decoys: chk.<t> and chk_<t> (regex, LIKE) match chkx<t>, chk%<t> (LIKE) chkxy<t>, chk+<t> (regex) chkk<t>,
+    # and chk(<t>) (regex) chk<t>
+    spellings = probes + [f"chk{token}x", f"chkx{token}", f"chkxy{token}", f"chkk{token}"]
     for alias in random.sample(["legacy", "default"], 2):
         # each spelling twice, interleaved, so that the order of the ids matters
         added = Customer.objects.using(alias).bulk_create(
             [Customer(name=name, city="check") for name in spellings * 2])
         spelling_of = {c.pk: c.name for c in added}
         try:
-            for probe in random.sample(spellings[:4], 4):
+            for probe in random.sample(probes, len(probes)):
                 with CaptureQueriesContext(connections[alias]) as inside:
                     result = answer(probe, alias)
                 early = _on_customers(inside)
@@ -153,9 +169,11 @@ def _(answer):
                 padded = " a trailing space counts (MariaDB's _bin collations ignore it)" if any(
                     spelling_of.get(pk, "").rstrip() == probe.rstrip() and spelling_of.get(pk) != probe
                     for pk in got) else ""
+                why = _as_pattern(probe, [spelling_of.get(pk) for pk in got]) or \
+                    f" (MariaDB's default collation ignores case);{padded}"
                 assert sorted(got) == expected, (f"exact_names({probe!r}, {alias!r}) returned the ids of "
                                                  f"{[spelling_of.get(pk, pk) for pk in got]}: only that exact "
-                                                 f"spelling (MariaDB's default collation ignores case);{padded}")
+                                                 f"spelling{why}")
                 assert got == expected, f"exact_names({probe!r}, {alias!r}): the right ids, but order them by id"
         finally:
             Customer.objects.using(alias).filter(pk__in=list(spelling_of)).delete()

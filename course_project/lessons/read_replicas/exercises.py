@@ -5,7 +5,8 @@ at the real primary, pgBouncer (in front of the primary), the real standby, and 
 through a relay on a port of its own; and a replica whose replay the checker pauses and resumes while
 the answer waits, after a last write in another table than the one the lesson polls. While
 bytes_not_replayed runs, the course's own `replica` alias is pointed at the primary, so an answer that reads
-a fixed alias instead of the ones it is given fails.
+a fixed alias instead of the ones it is given fails, and the standby has lost its WAL stream after receiving
+part of the primary's writes (written > received > replayed), so an answer must count from the primary's position.
 """
 import random
 import socket
@@ -26,6 +27,7 @@ from course_project.lessons.read_replicas.lag import (
     wait_until_received,
 )
 from course_project.lessons.read_replicas.models import Order
+from course_project.runtime.admin_engines import postgres_connection
 from course_project.runtime.checker import Exercises
 from course_project.services.config import servers
 
@@ -106,6 +108,32 @@ def _replica_alias_on_the_primary():
         connections["replica"] = saved
 
 
+def _poll(connection, sql: str, what: str, timeout: float = 15.0):
+    """Poll a superuser connection until sql returns true; TimeoutError naming what did not happen."""
+    deadline = time.monotonic() + timeout
+    while not connection.execute(sql).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} within {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+@contextmanager
+def _wal_stream_lost():
+    """The standby loses its WAL stream, as when the network drops: the primary ends its walsender. While replay
+    is paused, the standby does not reconnect (its startup process restarts the WAL receiver only when it waits for
+    more WAL to replay); on leaving, replay resumes and the checker waits until the standby streams again."""
+    with postgres_connection() as primary, postgres_connection(server="replica") as standby:
+        try:
+            primary.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication")
+            _poll(standby, "SELECT NOT EXISTS (SELECT FROM pg_stat_wal_receiver)",
+                  "the replica's WAL receiver did not stop")
+            yield
+        finally:
+            resume_replay()
+            _poll(standby, "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')",
+                  "the replica is not streaming from the primary again (./course services status)")
+
+
 def _scalar(alias: str, sql: str, params=()):
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
@@ -125,19 +153,27 @@ def _(answer):
     try:
         with _neutral_aliases() as made:
             Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5)])
-            # received catches up while replay stays paused: an answer that counts from received gets about 0
+            # received catches up while replay stays paused; then the stream is cut and the primary writes on:
+            # written > received > replayed, so counting from received, or up to it, gives too little
             wait_until_received(_scalar(made["primary"], "SELECT pg_current_wal_lsn()::text"), made["standby"])
-            replayed = _scalar(made["standby"], "SELECT pg_last_wal_replay_lsn()::text")
-            low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
-            with _replica_alias_on_the_primary():
-                try:
-                    got = answer(list(made.values()))
-                except Exception as error:  # noqa: BLE001 (the learner's error, with what the check changed)
-                    raise AssertionError(
-                        f"{type(error).__name__}: {error} (during this check the course's own 'replica' alias "
-                        "reaches the primary: ask each alias you are given, not a fixed one)") from None
-            high = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)",
-                               [replayed]))
+            with _wal_stream_lost():
+                Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5, 10)])
+                received, replayed = _scalar(made["standby"], "SELECT ARRAY[pg_last_wal_receive_lsn()::text, "
+                                                              "pg_last_wal_replay_lsn()::text]")
+                low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
+                unreceived = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)",
+                                         [received]))
+                if not 0 < unreceived < low:  # the check's own set-up, not the answer, went wrong
+                    raise RuntimeError("the standby kept streaming: written > received > replayed does not hold")
+                with _replica_alias_on_the_primary():
+                    try:
+                        got = answer(list(made.values()))
+                    except Exception as error:  # noqa: BLE001 (the learner's error, with what the check changed)
+                        raise AssertionError(
+                            f"{type(error).__name__}: {error} (during this check the course's own 'replica' alias "
+                            "reaches the primary: ask each alias you are given, not a fixed one)") from None
+                high = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)",
+                                   [replayed]))
             assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
             for role, alias in made.items():
                 port, value = connections[alias].settings_dict["PORT"], got.get(alias)
@@ -149,7 +185,9 @@ def _(answer):
                 if standby:
                     assert low <= value <= high, (
                         f"{alias!r} (an alias the checker made, port {port}) is on a standby {low} bytes behind "
-                        f"the primary (replay is paused), not {value}: ask each server")
+                        f"the primary (replay is paused), not {value}: ask each server. The standby has lost its "
+                        f"WAL stream, {unreceived} of those bytes never reached it: count from the primary's "
+                        "pg_current_wal_lsn() to the standby's replayed position (what it received plays no part)")
                 else:
                     assert value == 0, (f"{alias!r} (an alias the checker made, port {port}) is on a primary, "
                                         f"which is 0 bytes behind itself, not {value}: ask each server")
