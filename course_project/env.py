@@ -8,6 +8,7 @@ Instances: COURSE_INSTANCE=NAME picks a course instance of its own, with its own
 share no server. Unset, it is the checkout's own instance (.env, var/, .env.example's ports).
 Under pytest-xdist each worker adds its id (NAME-gw0, NAME-gw1, ...).
 """
+
 import os
 import re
 import secrets
@@ -33,8 +34,9 @@ def instance_name() -> str:
 INSTANCE = instance_name()
 if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}|", INSTANCE):
     raise SystemExit(f"COURSE_INSTANCE={INSTANCE!r}: use lower-case letters, digits, - and _")
-ENV_FILE = Path(os.environ.get("COURSE_ENV_FILE") or (INSTANCES / INSTANCE / ".env" if INSTANCE
-                                                      else PROJECT_ROOT / ".env"))
+ENV_FILE = Path(
+    os.environ.get("COURSE_ENV_FILE") or (INSTANCES / INSTANCE / ".env" if INSTANCE else PROJECT_ROOT / ".env")
+)
 
 env = environ.Env()
 
@@ -74,8 +76,12 @@ def render_env(slot: int = 0, state_dir: Path | None = None) -> str:
                 line = f"{key}={int(value) + SLOT_STEP * slot}"
         lines.append(line)
     if slot:
-        lines += ["", "# This course instance's own port block and state folder",
-                  f"COURSE_INSTANCE_SLOT={slot}", f"COURSE_STATE_DIR={state_dir}"]
+        lines += [
+            "",
+            "# This course instance's own port block and state folder",
+            f"COURSE_INSTANCE_SLOT={slot}",
+            f"COURSE_STATE_DIR={state_dir}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@
 Apps without a `database` attribute (Django's contrib apps) live on `default` only. This router
 comes last in DATABASE_ROUTERS; a lesson's own routers before it decide first.
 """
+
 from django.apps import apps
 
 DEFAULT = "default"

@@ -3,6 +3,7 @@
 One alias per server the course uses. Lessons are apps (course_project/lessons); each app's AppConfig names the
 alias it lives on (`database = "..."`) and course_project.routers.LessonRouter keeps it there.
 """
+
 from course_project.env import PROJECT_ROOT, env
 from course_project.lessons import installed_apps
 from course_project.services.config import mongo_uri, servers, state_dir
@@ -39,16 +40,20 @@ MIDDLEWARE = [
     "course_project.lessons.read_replicas.routers.ReadYourWritesMiddleware",
 ]
 
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
 
 # --- Databases: one alias per server --------------------------------------------------
 SERVERS = servers()
@@ -59,8 +64,11 @@ def postgres(server: str, name: str | None = None, **extra) -> dict:
     s = SERVERS[server]
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": name or s.database, "USER": s.user, "PASSWORD": s.password,
-        "HOST": s.host, "PORT": str(s.port),
+        "NAME": name or s.database,
+        "USER": s.user,
+        "PASSWORD": s.password,
+        "HOST": s.host,
+        "PORT": str(s.port),
         "OPTIONS": {"connect_timeout": CONNECT_TIMEOUT},
         **extra,
     }
@@ -68,6 +76,7 @@ def postgres(server: str, name: str | None = None, **extra) -> dict:
 
 _maria = SERVERS["mariadb"]
 _mongo = SERVERS["mongodb"]
+
 
 def build_databases() -> dict:
     """One alias per server, from the environment (tests compare it with the services' view)."""
@@ -101,8 +110,11 @@ def build_databases() -> dict:
         # MariaDB: the "legacy" database.
         "legacy": {
             "ENGINE": "django.db.backends.mysql",
-            "NAME": _maria.database, "USER": _maria.user, "PASSWORD": _maria.password,
-            "HOST": _maria.host, "PORT": str(_maria.port),
+            "NAME": _maria.database,
+            "USER": _maria.user,
+            "PASSWORD": _maria.password,
+            "HOST": _maria.host,
+            "PORT": str(_maria.port),
             "OPTIONS": {
                 "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
                 "charset": "utf8mb4",

@@ -1,4 +1,5 @@
 """URLs: each lesson app that has views adds its own include here."""
+
 from django.urls import include, path
 
 urlpatterns = [

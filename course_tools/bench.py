@@ -6,6 +6,7 @@
 Prints tables with ratios and writes the same numbers as JSON. Not part of the pass/fail
 tests: timings are reported, never asserted. Loads are bounded and target 127.0.0.1 only.
 """
+
 import json
 import os
 import platform
@@ -54,6 +55,7 @@ def per_query(n: int) -> dict:
                 cursor.execute("SELECT 1")
             if close:
                 connections[alias].close()
+
         return run
 
     for label, alias, close in (
@@ -74,6 +76,7 @@ def per_query(n: int) -> dict:
             cursor.fetchall()
             if new:
                 conn.close()
+
         return run
 
     results["MariaDB (mysqlclient), new connection"] = timed(maria(True), n)
@@ -110,16 +113,26 @@ def bulk_load(rows: int) -> dict:
         results[label] = rows / (time.perf_counter() - start)
 
     for alias, name in (("default", "PostgreSQL"), ("legacy", "MariaDB")):
-        rate(f"{name}: save() in a loop",
-             lambda a=alias: [BenchRow(name=n, value=v).save(using=a) for n, v in data], alias)
-        rate(f"{name}: bulk_create", lambda a=alias: BenchRow.objects.using(a).bulk_create(
-            [BenchRow(name=n, value=v) for n, v in data], batch_size=1000), alias)
+        rate(
+            f"{name}: save() in a loop",
+            lambda a=alias: [BenchRow(name=n, value=v).save(using=a) for n, v in data],
+            alias,
+        )
+        rate(
+            f"{name}: bulk_create",
+            lambda a=alias: BenchRow.objects.using(a).bulk_create(
+                [BenchRow(name=n, value=v) for n, v in data], batch_size=1000
+            ),
+            alias,
+        )
 
     def copy():
         connection = connections["default"]
         connection.ensure_connection()
-        with (connection.connection.cursor() as cursor,
-              cursor.copy("COPY pooling_benchrow (name, value) FROM STDIN") as writer):
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy("COPY pooling_benchrow (name, value) FROM STDIN") as writer,
+        ):
             for row in data:
                 writer.write_row(row)
         connection.connection.commit() if not connection.get_autocommit() else None
@@ -150,9 +163,13 @@ def suite_times(selection=("notebooks",)) -> dict:
     results = {}
     for label, workers in (("serial, 1 instance", "1"), ("parallel, 2 instances (xdist)", "2")):
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "course_tools", "test", "-q", "-p", "no:randomly", *selection],
-                              cwd=PROJECT_ROOT, env={**os.environ, "COURSE_TEST_WORKERS": workers},
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "course_tools", "test", "-q", "-p", "no:randomly", *selection],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "COURSE_TEST_WORKERS": workers},
+            capture_output=True,
+            text=True,
+        )
         results[label] = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit(f"the suite failed ({label}):\n{proc.stdout[-2000:]}")
@@ -169,14 +186,27 @@ def learner_memory(name: str) -> dict:
             if proc.stat().st_uid != uid:
                 continue
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            rss = int(next(line.split()[1] for line in (proc / "status").read_text().splitlines()
-                           if line.startswith("VmRSS:")))
-            pss = int(next(line.split()[1] for line in (proc / "smaps_rollup").read_text().splitlines()
-                           if line.startswith("Pss:")))
+            rss = int(
+                next(
+                    line.split()[1] for line in (proc / "status").read_text().splitlines() if line.startswith("VmRSS:")
+                )
+            )
+            pss = int(
+                next(
+                    line.split()[1]
+                    for line in (proc / "smaps_rollup").read_text().splitlines()
+                    if line.startswith("Pss:")
+                )
+            )
         except (OSError, StopIteration):
             continue
-        part = ("single-user server" if "jupyterhub-singleuser" in cmdline
-                else "kernels" if "ipykernel" in cmdline else "database servers")
+        part = (
+            "single-user server"
+            if "jupyterhub-singleuser" in cmdline
+            else "kernels"
+            if "ipykernel" in cmdline
+            else "database servers"
+        )
         rss_sum, pss_sum = parts.get(part, (0, 0))
         parts[part] = (rss_sum + rss, pss_sum + pss)
     report = {f"{part}, RSS": round(rss / 1024, 1) for part, (rss, _) in parts.items()}
@@ -192,8 +222,13 @@ def rss_mb(pids) -> float:
     total = 0
     for pid in pids:
         try:
-            total += int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                              if line.startswith("VmRSS:")))
+            total += int(
+                next(
+                    line.split()[1]
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                )
+            )
         except (OSError, StopIteration):
             continue
     return round(total / 1024, 1)
@@ -229,8 +264,10 @@ def bare_costs(n: int) -> dict:
     memory = [rss_mb([lab.proc.pid]) for lab, _ in runs]  # the server, as the learners' figure (kernels apart)
     for lab, _ in runs:
         lab.stop()
-    return {"bare spawn to ready notebook, s": [round(t, 1) for _, t in runs],
-            "bare memory per user (server), MB RSS (mean)": round(statistics.mean(memory), 1)}
+    return {
+        "bare spawn to ready notebook, s": [round(t, 1) for _, t in runs],
+        "bare memory per user (server), MB RSS (mean)": round(statistics.mean(memory), 1),
+    }
 
 
 def hub_costs(n: int) -> dict:
@@ -268,12 +305,16 @@ def hub_costs(n: int) -> dict:
             time.sleep(0.5)
         with ThreadPoolExecutor(n) as pool:
             again = list(pool.map(login_to_ready, people))
-    per_learner = {key: round(statistics.mean(m[key] for m in memory.values()), 1)
-                   for key in next(iter(memory.values()))}
-    return {"learners": n, "prepare (ahead of time, all learners), s": round(prepare_s, 1),
-            "first login to ready notebook, s": [round(t, 1) for t in first],
-            "returning login to ready notebook, s": [round(t, 1) for t in again],
-            "memory per learner, MB (mean)": per_learner}
+    per_learner = {
+        key: round(statistics.mean(m[key] for m in memory.values()), 1) for key in next(iter(memory.values()))
+    }
+    return {
+        "learners": n,
+        "prepare (ahead of time, all learners), s": round(prepare_s, 1),
+        "first login to ready notebook, s": [round(t, 1) for t in first],
+        "returning login to ready notebook, s": [round(t, 1) for t in again],
+        "memory per learner, MB (mean)": per_learner,
+    }
 
 
 def table(title: str, values: dict, unit: str, base_label: str) -> str:
@@ -286,10 +327,20 @@ def table(title: str, values: dict, unit: str, base_label: str) -> str:
 def add_arguments(parser):
     parser.add_argument("--quick", action="store_true", help="fewer iterations; no server restart")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "bench" / "bench.json")
-    parser.add_argument("--hub", nargs="?", type=int, const=3, metavar="N",
-                        help="only the workshop hub: N learners (default 3) log in at once; memory per learner")
-    parser.add_argument("--suite", nargs="*", metavar="PATH",
-                        help="also time the test suite serially and in parallel (default paths: notebooks)")
+    parser.add_argument(
+        "--hub",
+        nargs="?",
+        type=int,
+        const=3,
+        metavar="N",
+        help="only the workshop hub: N learners (default 3) log in at once; memory per learner",
+    )
+    parser.add_argument(
+        "--suite",
+        nargs="*",
+        metavar="PATH",
+        help="also time the test suite serially and in parallel (default paths: notebooks)",
+    )
 
 
 def run(args) -> int:
@@ -303,14 +354,28 @@ def run(args) -> int:
     require("postgres", "pgbouncer", "mariadb", "mongodb")
     setup(quiet=True, migrate=["default", "legacy"])  # the benchmark's table on both SQL servers
     n, rows = (30, 300) if args.quick else (200, 2000)
-    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-              "quick": args.quick}
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "quick": args.quick,
+    }
     report["per_query_ms"] = per_query(n)
-    print(table("Per query: connect (if new) + SELECT 1, median", report["per_query_ms"], "ms",
-                "psycopg, reused connection (floor)"))
+    print(
+        table(
+            "Per query: connect (if new) + SELECT 1, median",
+            report["per_query_ms"],
+            "ms",
+            "psycopg, reused connection (floor)",
+        )
+    )
     report["per_request_ms"] = per_request(n)
-    print(table("Per request: the full Django request cycle on a loopback WSGI server, median",
-                report["per_request_ms"], "ms", "persistent (CONN_MAX_AGE=60)"))
+    print(
+        table(
+            "Per request: the full Django request cycle on a loopback WSGI server, median",
+            report["per_request_ms"],
+            "ms",
+            "persistent (CONN_MAX_AGE=60)",
+        )
+    )
     report["bulk_rows_per_s"] = bulk_load(rows)
     print(table(f"Bulk loading {rows} rows", report["bulk_rows_per_s"], "rows/s", "PostgreSQL: save() in a loop"))
     from course_tools.course_map import run_times
@@ -322,8 +387,14 @@ def run(args) -> int:
         print(f"Services: every server stopped, then up and ready in {report['services_up_s']:.1f} s")
     if args.suite is not None:
         report["suite_s"] = suite_times(tuple(args.suite) or ("notebooks",))
-        print(table("Test suite, wall clock (same selection, one run after the other)", report["suite_s"], "s",
-                    "parallel, 2 instances (xdist)"))
+        print(
+            table(
+                "Test suite, wall clock (same selection, one run after the other)",
+                report["suite_s"],
+                "s",
+                "parallel, 2 instances (xdist)",
+            )
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     print(f"\nJSON: {args.out}")
@@ -339,24 +410,39 @@ def run_hub(args) -> int:
     for sig in (signal.SIGTERM, signal.SIGHUP):  # killed politely: stop the hub and remove the learners
         signal.signal(sig, lambda number, _: sys.exit(128 + number))
     n = args.hub
-    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "machine": {"cpus": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PHYS_PAGES")
-                                                                     * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
-                          "python": platform.python_version(), "platform": platform.platform()}}
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+    }
     report.update(bare_costs(n))
     report["hub"] = hub = hub_costs(n)
     bare = statistics.mean(report["bare spawn to ready notebook, s"])
     for login in ("first", "returning"):
         login_times = hub[f"{login} login to ready notebook, s"]
         report[f"bare ratio, {login} login"] = round(statistics.mean(login_times) / bare, 1)
-    print(f"\nWorkshop hub, {n} learners logging in at the same time ({report['date']}, "
-          f"{report['machine']['cpus']} cores, {report['machine']['memory_gb']} GB)")
+    print(
+        f"\nWorkshop hub, {n} learners logging in at the same time ({report['date']}, "
+        f"{report['machine']['cpus']} cores, {report['machine']['memory_gb']} GB)"
+    )
     print(f"  {'':46}{'seconds (each learner)':>24}   ratio to bare (means)")
-    rows = [("bare JupyterLab: spawn to ready notebook", report["bare spawn to ready notebook, s"], 1.0),
-            ("first login (prepared) to ready notebook", hub["first login to ready notebook, s"],
-             report["bare ratio, first login"]),
-            ("returning login to ready notebook", hub["returning login to ready notebook, s"],
-             report["bare ratio, returning login"])]
+    rows = [
+        ("bare JupyterLab: spawn to ready notebook", report["bare spawn to ready notebook, s"], 1.0),
+        (
+            "first login (prepared) to ready notebook",
+            hub["first login to ready notebook, s"],
+            report["bare ratio, first login"],
+        ),
+        (
+            "returning login to ready notebook",
+            hub["returning login to ready notebook, s"],
+            report["bare ratio, returning login"],
+        ),
+    ]
     for label, times, ratio in rows:
         print(f"  {label:46}{', '.join(map(str, times)):>24}   {ratio:8.1f}x")
     print(f"  `hub prepare` ahead of time, all {n} learners: {hub['prepare (ahead of time, all learners), s']} s")

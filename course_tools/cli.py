@@ -4,6 +4,7 @@ Each command is a module of course_tools with `add_arguments(parser)` and `run(a
 Django's management commands are built; `./course help` and `./course COMMAND --help` come from
 this parser. Commands marked `passthrough` hand every other argument on (to pytest, Jupyter, manage.py).
 """
+
 import argparse
 import importlib
 import sys
@@ -26,13 +27,17 @@ COMMANDS = {  # name: (module, one-line help)
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="./course", description="Database Integration in Django: the course's "
-                                  "command line. Start with `./course lab`; CI runs `./course test`.")
+    top = argparse.ArgumentParser(
+        prog="./course",
+        description="Database Integration in Django: the course's "
+        "command line. Start with `./course lab`; CI runs `./course test`.",
+    )
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         module = importlib.import_module(f"course_tools.{module_name}")
-        command = sub.add_parser(name, help=help_text, description=module.__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+        command = sub.add_parser(
+            name, help=help_text, description=module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
         module.add_arguments(command)
         command.set_defaults(run=module.run, passthrough=getattr(module, "PASSTHROUGH", False))
     helper = sub.add_parser("help", help="this list, or one command's help")

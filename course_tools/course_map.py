@@ -3,6 +3,7 @@
 Run times are measured by `./course refresh` (which executes the notebooks) and kept in
 run_times.json; tests/test_course_map.py keeps the README in step.
 """
+
 import json
 import math
 from pathlib import Path
@@ -35,8 +36,11 @@ def run_time(notebook: str) -> str:
 
 def markdown() -> str:
     lines = ["| notebook | topic | servers | your time | run time |", "|---|---|---|---|---|"]
-    lines += [f"| `{lesson.notebook}` | {lesson.topic} | {', '.join(lesson.servers) or 'none'} | "
-              f"{lesson.time_range} | {run_time(lesson.notebook)} |" for lesson in LESSONS]
+    lines += [
+        f"| `{lesson.notebook}` | {lesson.topic} | {', '.join(lesson.servers) or 'none'} | "
+        f"{lesson.time_range} | {run_time(lesson.notebook)} |"
+        for lesson in LESSONS
+    ]
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ under Django 6.1. `./course setup` builds it with uv from requirements-django6.t
 JupyterLab and nbval look for kernels. Where no Python 3.12+ exists (Debian 12 has only 3.11), set-up says
 so in one line, and the notebook and its tests are reported as skipped with the same reason.
 """
+
 import hashlib
 import shutil
 import subprocess
@@ -26,8 +27,9 @@ MINIMUM = (3, 12)
 
 def _version(python: str) -> tuple | None:
     try:
-        out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
-                             capture_output=True, text=True, timeout=20).stdout.split()
+        out = subprocess.run(
+            [python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True, text=True, timeout=20
+        ).stdout.split()
     except OSError:
         return None
     return tuple(int(part) for part in out) if len(out) == 2 else None
@@ -58,8 +60,10 @@ def unavailable() -> str:
     python = base_python()
     if python is None:
         found = ".".join(map(str, sys.version_info[:2]))
-        return (f"notebook 17 is skipped: Django 6.1 needs Python 3.12+, and this machine has only Python {found} "
-                f"(with python3.12 or newer installed, `./course setup` builds its kernel, .venv-django6)")
+        return (
+            f"notebook 17 is skipped: Django 6.1 needs Python 3.12+, and this machine has only Python {found} "
+            f"(with python3.12 or newer installed, `./course setup` builds its kernel, .venv-django6)"
+        )
     if not (STAMP.exists() and STAMP.read_text().strip() == _stamp(python) and kernel_spec().exists()):
         return "notebook 17 is skipped: its kernel (.venv-django6, Django 6.1) is not built; `./course setup` builds it"
     return ""
@@ -76,14 +80,39 @@ def build(say) -> bool:
     say(f"creating .venv-django6 (Django 6.1 on Python {'.'.join(map(str, _version(python)))}) for notebook 17")
     uv = Path(sys.executable).with_name("uv")
     if uv.exists():  # no ensurepip needed, and never a downloaded Python
-        steps = [[str(uv), "venv", "--quiet", "--clear", "--no-python-downloads", "--python", python, str(VENV)],
-                 [str(uv), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(PYTHON),
-                  "-r", str(REQUIREMENTS)]]
+        steps = [
+            [str(uv), "venv", "--quiet", "--clear", "--no-python-downloads", "--python", python, str(VENV)],
+            [
+                str(uv),
+                "pip",
+                "install",
+                "--quiet",
+                "--compile-bytecode",
+                "--python",
+                str(PYTHON),
+                "-r",
+                str(REQUIREMENTS),
+            ],
+        ]
     else:
-        steps = [[python, "-m", "venv", "--clear", str(VENV)],
-                 [str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REQUIREMENTS)]]
-    steps.append([str(PYTHON), "-m", "ipykernel", "install", "--prefix", sys.prefix, "--name", NAME,
-                  "--display-name", DISPLAY_NAME])
+        steps = [
+            [python, "-m", "venv", "--clear", str(VENV)],
+            [str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REQUIREMENTS)],
+        ]
+    steps.append(
+        [
+            str(PYTHON),
+            "-m",
+            "ipykernel",
+            "install",
+            "--prefix",
+            sys.prefix,
+            "--name",
+            NAME,
+            "--display-name",
+            DISPLAY_NAME,
+        ]
+    )
     for cmd in steps:
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:

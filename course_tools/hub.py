@@ -20,6 +20,7 @@ Both come from the environment or .env, and `hub up` writes fresh ones to .env w
 --auth pam takes the accounts `hub learners add` made, and the instructor's own OS account.
 Admins see every learner's exercise progress at /services/progress/.
 """
+
 import contextlib
 import os
 import secrets
@@ -98,36 +99,62 @@ def clear_leftovers(state: Path):
 
     running = hub_running(state)
     if running:
-        raise SystemExit(f"error: a hub is already running from {state} (pid {running}): stop it with Ctrl-C "
-                         f"in its terminal or `kill {running}`, then start again")
+        raise SystemExit(
+            f"error: a hub is already running from {state} (pid {running}): stop it with Ctrl-C "
+            f"in its terminal or `kill {running}`, then start again"
+        )
     left = stop_hub_processes(state)
     if left:  # its learners' JupyterLab and servers too: their next login starts them afresh
         learners.stop_all(everything=True)
-        print(f"==> stopped what an interrupted hub left running ({len(left)} process(es) of its own, and its "
-              f"learners')", file=sys.stderr, flush=True)
+        print(
+            f"==> stopped what an interrupted hub left running ({len(left)} process(es) of its own, and its learners')",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def add_arguments(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     up = sub.add_parser("up", help="start the hub (in the foreground; Ctrl-C stops it and every learner)")
-    up.add_argument("--auth", choices=["shared", "pam"], default=env("COURSE_HUB_AUTH", default="shared"),
-                    help="shared: one workshop password; pam: the accounts `hub learners add` made")
-    up.add_argument("--ip", default=env("COURSE_HUB_IP", default="127.0.0.1"),
-                    help="the address to listen on (default 127.0.0.1: put HTTPS in front, see README)")
-    up.add_argument("--port", type=int, default=env.int("COURSE_HUB_PORT", default=8000),
-                    help="the hub's port; the next three are its API, the proxy's API and the progress page")
-    up.add_argument("--idle", type=int, default=env.int("COURSE_HUB_IDLE", default=3600),
-                    help="stop a learner's servers after this many idle seconds")
-    sub.add_parser("install", help="install the proxy (npm ci) and the learners' shared environment (uv); "
-                   "`hub up` does it too, but only this one can use the network inside a closed room")
+    up.add_argument(
+        "--auth",
+        choices=["shared", "pam"],
+        default=env("COURSE_HUB_AUTH", default="shared"),
+        help="shared: one workshop password; pam: the accounts `hub learners add` made",
+    )
+    up.add_argument(
+        "--ip",
+        default=env("COURSE_HUB_IP", default="127.0.0.1"),
+        help="the address to listen on (default 127.0.0.1: put HTTPS in front, see README)",
+    )
+    up.add_argument(
+        "--port",
+        type=int,
+        default=env.int("COURSE_HUB_PORT", default=8000),
+        help="the hub's port; the next three are its API, the proxy's API and the progress page",
+    )
+    up.add_argument(
+        "--idle",
+        type=int,
+        default=env.int("COURSE_HUB_IDLE", default=3600),
+        help="stop a learner's servers after this many idle seconds",
+    )
+    sub.add_parser(
+        "install",
+        help="install the proxy (npm ci) and the learners' shared environment (uv); "
+        "`hub up` does it too, but only this one can use the network inside a closed room",
+    )
     learners = sub.add_parser("learners", help="create or remove learners' OS accounts")
     learners.add_argument("change", choices=["add", "remove"])
-    learners.add_argument("items", nargs="+", metavar="FILE|NAME",
-                          help="add: a file with `name [password]` a line; remove: names")
-    learners.add_argument("--prepare", action="store_true",
-                          help="add: also prepare each learner (see `hub prepare`)")
-    prepare = sub.add_parser("prepare", help="before the room opens: make learners ready (account, course copy, "
-                             "databases created and migrated) so that a first login only starts their servers")
+    learners.add_argument(
+        "items", nargs="+", metavar="FILE|NAME", help="add: a file with `name [password]` a line; remove: names"
+    )
+    learners.add_argument("--prepare", action="store_true", help="add: also prepare each learner (see `hub prepare`)")
+    prepare = sub.add_parser(
+        "prepare",
+        help="before the room opens: make learners ready (account, course copy, "
+        "databases created and migrated) so that a first login only starts their servers",
+    )
     prepare.add_argument("names", nargs="*", metavar="NAME")
     prepare.add_argument("--all", action="store_true", help="every learner the hub knows")
     reset = sub.add_parser("reset", help="stop a learner, wipe their databases, restore their notebooks")
@@ -152,36 +179,50 @@ def ports_free(ip: str, port: int):
 
     for number, role in zip(range(port, port + 4), ("hub", "hub API", "proxy API", "progress page"), strict=True):
         if port_open("127.0.0.1" if ip in ("0.0.0.0", "") else ip, number):
-            raise SystemExit(f"error: port {number} on {ip} ({role}) is already taken by another program. "
-                             f"Stop it, or start the hub on another port: ./course hub up --port {port + 10}")
+            raise SystemExit(
+                f"error: port {number} on {ip} ({role}) is already taken by another program. "
+                f"Stop it, or start the hub on another port: ./course hub up --port {port + 10}"
+            )
 
 
 def up(args) -> int:
     from course_tools.hub import install, learners
 
     if os.geteuid() != 0:
-        raise SystemExit("error: the hub creates an OS user per learner and starts their servers as them: "
-                         "run `./course hub up` as root (sudo).")
+        raise SystemExit(
+            "error: the hub creates an OS user per learner and starts their servers as them: "
+            "run `./course hub up` as root (sudo)."
+        )
     proxy, learner_env = install.proxy(), install.learner_env()
     state = hub_dir()
     clear_leftovers(state)
     ports_free(args.ip, args.port)
-    environment = {**os.environ, "COURSE_HUB_AUTH": args.auth, "COURSE_HUB_IP": args.ip,
-                   "COURSE_HUB_PORT": str(args.port), "COURSE_HUB_IDLE": str(args.idle),
-                   "COURSE_HUB_DIR": str(state), "COURSE_HUB_PROXY": str(proxy),
-                   "COURSE_HUB_LEARNER_ENV": str(learner_env),
-                   "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32)}
+    environment = {
+        **os.environ,
+        "COURSE_HUB_AUTH": args.auth,
+        "COURSE_HUB_IP": args.ip,
+        "COURSE_HUB_PORT": str(args.port),
+        "COURSE_HUB_IDLE": str(args.idle),
+        "COURSE_HUB_DIR": str(state),
+        "COURSE_HUB_PROXY": str(proxy),
+        "COURSE_HUB_LEARNER_ENV": str(learner_env),
+        "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32),
+    }
     if args.auth == "shared":
         ensure_secret("COURSE_HUB_PASSWORD", 12)
         ensure_secret("COURSE_HUB_ADMIN_PASSWORD", 32)
     where = f"http://{args.ip}:{args.port}"
-    print(f"==> workshop hub on {where} ({args.auth} log-in; passwords in {ENV_FILE.name}); Ctrl-C stops it",
-          file=sys.stderr, flush=True)
+    print(
+        f"==> workshop hub on {where} ({args.auth} log-in; passwords in {ENV_FILE.name}); Ctrl-C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     # JupyterHub stops its children with SIGINT first: give it back the default action even when this
     # command was started in the background (where SIGINT is ignored, and that is inherited).
     command = [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(HERE / "jupyterhub_config.py")]
-    hub = subprocess.Popen(command,
-                           cwd=state, env=environment, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    hub = subprocess.Popen(
+        command, cwd=state, env=environment, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
+    )
     signal.signal(signal.SIGTERM, lambda *_: hub.terminate())
     try:
         return hub.wait()
@@ -203,8 +244,11 @@ def run(args) -> int:
         print(f"proxy: {install.proxy()}\nlearners' environment: {install.learner_env()}")
         return 0
     if args.action == "learners":
-        return learners.add_from_file(Path(args.items[0]), args.prepare) if args.change == "add" \
+        return (
+            learners.add_from_file(Path(args.items[0]), args.prepare)
+            if args.change == "add"
             else learners.remove(args.items)
+        )
     if args.action == "prepare":
         if os.geteuid() != 0:
             raise SystemExit("error: preparing learners creates OS users: run it as root (sudo)")

@@ -18,6 +18,7 @@
 - .venv-django6: notebook 17's kernel, Django 6.1 on Python 3.12+ (course_tools/django6_kernel.py). Where
   no such Python exists, one line says so and notebook 17 is skipped.
 """
+
 import hashlib
 import os
 import platform
@@ -58,18 +59,20 @@ def _which(name: str, *dirs: str) -> bool:
 
 def _pkg_config(*names) -> bool:
     return _which("pkg-config") and any(
-        subprocess.run(["pkg-config", "--exists", n], capture_output=True).returncode == 0 for n in names)
+        subprocess.run(["pkg-config", "--exists", n], capture_output=True).returncode == 0 for n in names
+    )
 
 
 def build_needs() -> list:
     """What mysqlclient needs to compile (on every path: the course always installs it)."""
     headers = Path(sysconfig.get_paths()["include"], "Python.h").exists()
     minor = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return [Need("a C compiler", _which("cc") or _which("gcc"), "gcc"),
-            Need("pkg-config", _which("pkg-config"), "pkg-config"),
-            Need("the MariaDB/MySQL client headers", _pkg_config("libmariadb", "mysqlclient", "mariadb"),
-                 "libmariadb-dev"),
-            Need(f"Python {minor}'s headers (Python.h)", headers, f"python{minor}-dev")]
+    return [
+        Need("a C compiler", _which("cc") or _which("gcc"), "gcc"),
+        Need("pkg-config", _which("pkg-config"), "pkg-config"),
+        Need("the MariaDB/MySQL client headers", _pkg_config("libmariadb", "mysqlclient", "mariadb"), "libmariadb-dev"),
+        Need(f"Python {minor}'s headers (Python.h)", headers, f"python{minor}-dev"),
+    ]
 
 
 def native_needs() -> list:
@@ -81,14 +84,22 @@ def native_needs() -> list:
         pg_ok = bool(bin_dir())
     except Exception:  # too old: apt installs the distribution's current one
         pg_ok = False
-    return [*server_python_needs(),
-            Need(f"PostgreSQL {MIN_VERSION}+ server", pg_ok, "postgresql"),
-            Need("PostgreSQL contrib extensions", pg_ok and bool(list(Path("/usr/share/postgresql").glob(
-                "*/extension/pg_trgm.control"))), "postgresql-contrib"),
-            Need("pgBouncer", _which("pgbouncer", "/usr/sbin"), "pgbouncer"),
-            Need("MariaDB {}.{}+ server".format(*MARIADB_MIN), (installed_version() or (0, 0)) >= MARIADB_MIN,
-                 "mariadb-server"),
-            Need("MariaDB client tools", _which("mariadb") and _which("mariadb-admin"), "mariadb-client")]
+    return [
+        *server_python_needs(),
+        Need(f"PostgreSQL {MIN_VERSION}+ server", pg_ok, "postgresql"),
+        Need(
+            "PostgreSQL contrib extensions",
+            pg_ok and bool(list(Path("/usr/share/postgresql").glob("*/extension/pg_trgm.control"))),
+            "postgresql-contrib",
+        ),
+        Need("pgBouncer", _which("pgbouncer", "/usr/sbin"), "pgbouncer"),
+        Need(
+            "MariaDB {}.{}+ server".format(*MARIADB_MIN),
+            (installed_version() or (0, 0)) >= MARIADB_MIN,
+            "mariadb-server",
+        ),
+        Need("MariaDB client tools", _which("mariadb") and _which("mariadb-admin"), "mariadb-client"),
+    ]
 
 
 def server_python_needs() -> list:
@@ -97,32 +108,45 @@ def server_python_needs() -> list:
 
     if not mongodb_env.needed():
         return []
-    return [Need(f"Python 3.13 for the native MongoDB (SecantusDB has no wheel for Python "
-                 f"{sys.version_info.major}.{sys.version_info.minor})", bool(mongodb_env.server_python()),
-                 mongodb_env.APT_PACKAGE)]
+    return [
+        Need(
+            f"Python 3.13 for the native MongoDB (SecantusDB has no wheel for Python "
+            f"{sys.version_info.major}.{sys.version_info.minor})",
+            bool(mongodb_env.server_python()),
+            mongodb_env.APT_PACKAGE,
+        )
+    ]
 
 
 def test_needs() -> list:
     """What the test suite adds: Chromium for the browser test, docker-compose to validate the compose file."""
     if not _which("apt-get"):  # elsewhere the browser test and the compose-file check skip, saying why
         return []
-    return [Need("Chromium (browser test)", _which("chromium"), "chromium"),
-            Need("docker-compose (validates docker-compose.yml)", _which("docker-compose"), "docker-compose")]
+    return [
+        Need("Chromium (browser test)", _which("chromium"), "chromium"),
+        Need("docker-compose (validates docker-compose.yml)", _which("docker-compose"), "docker-compose"),
+    ]
 
 
 def missing_help(missing) -> str:
     names = ", ".join(n.what for n in missing)
     system = platform.system()
     if system == "Darwin":
-        return (f"missing: {names}. On macOS: `brew install pkg-config mysql-client`, then "
-                "`export PKG_CONFIG_PATH=\"$(brew --prefix mysql-client)/lib/pkgconfig\"` and run again; "
-                "the servers run in Docker Desktop (COURSE_SERVICES=compose).")
+        return (
+            f"missing: {names}. On macOS: `brew install pkg-config mysql-client`, then "
+            '`export PKG_CONFIG_PATH="$(brew --prefix mysql-client)/lib/pkgconfig"` and run again; '
+            "the servers run in Docker Desktop (COURSE_SERVICES=compose)."
+        )
     packages = " ".join(sorted({n.debian for n in missing}))
     if shutil.which("apt-get"):
-        return (f"missing: {names}. Install them with `sudo apt-get install {packages}`, or, with no root "
-                f"access, use the Docker route: install Docker, set COURSE_SERVICES=compose in .env (README).")
-    return (f"missing: {names} (Debian/Ubuntu packages: {packages}). Install them with your system's package "
-            f"manager, or use the Docker route (COURSE_SERVICES=compose, README). On Windows, use WSL 2.")
+        return (
+            f"missing: {names}. Install them with `sudo apt-get install {packages}`, or, with no root "
+            f"access, use the Docker route: install Docker, set COURSE_SERVICES=compose in .env (README)."
+        )
+    return (
+        f"missing: {names} (Debian/Ubuntu packages: {packages}). Install them with your system's package "
+        f"manager, or use the Docker route (COURSE_SERVICES=compose, README). On Windows, use WSL 2."
+    )
 
 
 def _can_sudo() -> list | None:
@@ -150,8 +174,10 @@ def system_packages(native: bool, test: bool = False, build: bool = True):
             raise SetupError(f"`{' '.join(cmd)}` failed. " + missing_help(missing))
     still = [n.what for n in (build_needs() if build else []) + (native_needs() if native else []) if not n.present]
     if still:  # installed, yet too old (Ubuntu 22.04 packages PostgreSQL 14 and MariaDB 10.6)
-        raise SetupError(f"this system's packages do not provide {', '.join(still)}. Use the Docker route: "
-                         f"install Docker and set COURSE_SERVICES=compose in .env (README, Platforms).")
+        raise SetupError(
+            f"this system's packages do not provide {', '.join(still)}. Use the Docker route: "
+            f"install Docker and set COURSE_SERVICES=compose in .env (README, Platforms)."
+        )
 
 
 def _stamp() -> str:
@@ -178,8 +204,9 @@ def python_packages(force: bool = False) -> bool:
         say("installing requirements-lab.lock with pip (uv is not available: slower)")
         cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(LOCK)]
     if subprocess.run(cmd).returncode != 0:
-        raise SetupError("installing the Python packages failed (see above). `./course preflight` lists "
-                         "what the machine lacks.")
+        raise SetupError(
+            "installing the Python packages failed (see above). `./course preflight` lists what the machine lacks."
+        )
     stamp_file.write_text(_stamp() + "\n")
     return True
 
@@ -193,17 +220,22 @@ def djongo_env():
     say("creating .venv-djongo (djongo 1.3.7, Django 3.1, pymongo 3.11 built from source)")
     python = DJONGO_VENV / "bin" / "python"
     uv = Path(sys.executable).with_name("uv")
-    steps = [[sys._base_executable, "-m", "venv", "--clear", str(DJONGO_VENV)],
-             [str(uv), "pip", "install", "--quiet", "--python", str(python), "-r", str(DJONGO_REQUIREMENTS)]
-             if uv.exists() else [str(python), "-m", "pip", "install", "-q", "-r", str(DJONGO_REQUIREMENTS)]]
+    steps = [
+        [sys._base_executable, "-m", "venv", "--clear", str(DJONGO_VENV)],
+        [str(uv), "pip", "install", "--quiet", "--python", str(python), "-r", str(DJONGO_REQUIREMENTS)]
+        if uv.exists()
+        else [str(python), "-m", "pip", "install", "-q", "-r", str(DJONGO_REQUIREMENTS)],
+    ]
     for cmd in steps:
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
             # No half-made environment: notebook 08 takes a missing .venv-djongo as "could not be built".
             shutil.rmtree(DJONGO_VENV, ignore_errors=True)
-            say("warning: .venv-djongo could not be built; notebook 08's djongo section will say so. "
-                + " | ".join(tail))
+            say(
+                "warning: .venv-djongo could not be built; notebook 08's djongo section will say so. "
+                + " | ".join(tail)
+            )
             return
     stamp_file.write_text(want + "\n")
 
@@ -238,8 +270,9 @@ def ready(test: bool = False):
 
     setup(test=test)
     services_cmd.up_all()
-    migrate = subprocess.run([sys.executable, str(PROJECT_ROOT / "manage.py"), "migrate", "--verbosity", "0"],
-                             cwd=PROJECT_ROOT)
+    migrate = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "manage.py"), "migrate", "--verbosity", "0"], cwd=PROJECT_ROOT
+    )
     if migrate.returncode != 0:
         raise SetupError("`manage.py migrate` failed (see above); `./course services doctor` checks the servers.")
 

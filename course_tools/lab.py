@@ -6,6 +6,7 @@
 needed (JupyterLab refuses to run as root without --allow-root), turns off the news pop-up, and opens
 notebooks/00_start_here.ipynb.
 """
+
 import json
 import os
 import sys
@@ -27,8 +28,12 @@ def write_overrides(prefix: str = sys.prefix) -> Path:
 
 
 def command(extra=()) -> list:
-    args = [str(Path(sys.executable).parent / "jupyter"), "lab", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.root_dir={PROJECT_ROOT}"]
+    args = [
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={PROJECT_ROOT}",
+    ]
     if os.geteuid() == 0:
         args.append("--allow-root")
     return args + list(extra) + [FIRST_NOTEBOOK]

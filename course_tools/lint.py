@@ -5,6 +5,7 @@
 
 CI runs `./course lint` before the test suite; ruff's own messages say what to change.
 """
+
 import subprocess
 import sys
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Django's manage.py for the course project, e.g. `./course manage showmigrations sqlitelab`."""
+
 import subprocess
 import sys
 

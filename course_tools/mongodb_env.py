@@ -8,6 +8,7 @@ with the versions of the course's lock. The course starts `secantusd-py` from th
 (pymongo, the notebooks) stays in .venv. The server talks to clients over TCP only, so the two
 Pythons never meet.
 """
+
 import hashlib
 import re
 import shutil
@@ -50,8 +51,9 @@ def server_python() -> tuple[str, str] | None:
     (a pyenv shim may name a version that is not installed)."""
     for name in NEWEST_FIRST:
         if found := shutil.which(name):
-            run = subprocess.run([found, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True,
-                                 text=True)
+            run = subprocess.run(
+                [found, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True
+            )
             if run.returncode == 0:
                 return found, run.stdout.strip()
     return None
@@ -66,10 +68,12 @@ def ensure(say, error) -> None:
     found = server_python()
     this = f"{sys.version_info.major}.{sys.version_info.minor}"
     if not found:
-        raise error(f"SecantusDB {pinned_version()} (the native MongoDB) has no wheel for Python {this}, and no "
-                    f"Python 3.13, 3.12 or 3.11 was found for it: install python3.13 (Homebrew: `brew install "
-                    f"python@3.13`), run the course on it (`PYTHON=python3.13 ./course setup`), or use Docker "
-                    f"(COURSE_SERVICES=compose, README).")
+        raise error(
+            f"SecantusDB {pinned_version()} (the native MongoDB) has no wheel for Python {this}, and no "
+            f"Python 3.13, 3.12 or 3.11 was found for it: install python3.13 (Homebrew: `brew install "
+            f"python@3.13`), run the course on it (`PYTHON=python3.13 ./course setup`), or use Docker "
+            f"(COURSE_SERVICES=compose, README)."
+        )
     python, version = found
     stamp_file = SERVER_VENV / ".course-requirements"
     lock = PROJECT_ROOT / "requirements-lab.lock"
@@ -80,15 +84,21 @@ def ensure(say, error) -> None:
         # The lock as constraints: the server's dependencies get the course's versions.
         package = ["-c", str(lock), f"secantusdb=={pinned_version()}"]
         if uv.exists():
-            steps = [[str(uv), "venv", "--quiet", "--clear", "--python", python, str(SERVER_VENV)],
-                     [str(uv), "pip", "install", "--quiet", "--python", target, *package]]
+            steps = [
+                [str(uv), "venv", "--quiet", "--clear", "--python", python, str(SERVER_VENV)],
+                [str(uv), "pip", "install", "--quiet", "--python", target, *package],
+            ]
         else:
-            steps = [[python, "-m", "venv", "--clear", str(SERVER_VENV)],
-                     [target, "-m", "pip", "install", "-q", "--disable-pip-version-check", *package]]
+            steps = [
+                [python, "-m", "venv", "--clear", str(SERVER_VENV)],
+                [target, "-m", "pip", "install", "-q", "--disable-pip-version-check", *package],
+            ]
         for cmd in steps:
             if subprocess.run(cmd).returncode != 0:
                 shutil.rmtree(SERVER_VENV, ignore_errors=True)
                 raise error(f"building .venv-mongodb on Python {version} failed (see above).")
         stamp_file.write_text(want + "\n")
-    say(f"native MongoDB: SecantusDB {pinned_version()} has no wheel for Python {this}, so it runs from "
-        f".venv-mongodb (Python {version})")
+    say(
+        f"native MongoDB: SecantusDB {pinned_version()} has no wheel for Python {this}, so it runs from "
+        f".venv-mongodb (Python {version})"
+    )

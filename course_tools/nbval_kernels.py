@@ -4,6 +4,7 @@ course's own kernels runs on that kernel, not on the course environment's (--nbv
 Where that kernel cannot exist here, every cell of the notebook is reported SKIPPED with the reason,
 never passed.
 """
+
 import pytest
 
 from course_tools import django6_kernel
@@ -16,8 +17,11 @@ def _use_kernel(notebook_file, name: str):
     from nbval.kernel import RunningKernel
 
     def setup():
-        notebook_file.kernel = RunningKernel(name, cwd=str(notebook_file.fspath.dirname),
-                                             startup_timeout=notebook_file.config.option.nbval_kernel_startup_timeout)
+        notebook_file.kernel = RunningKernel(
+            name,
+            cwd=str(notebook_file.fspath.dirname),
+            startup_timeout=notebook_file.config.option.nbval_kernel_startup_timeout,
+        )
         notebook_file.setup_sanitize_files()
 
     notebook_file.setup = setup

@@ -5,6 +5,7 @@
 It changes nothing: Python, Docker or the native servers, mysqlclient's build needs, the ports in
 .env (free, or held by the course's own servers) and disk space.
 """
+
 import shutil
 import socket
 import sys
@@ -34,8 +35,12 @@ def checks():
     fix = f"use Python {low[0]}.{low[1]} to {high[0]}.{high[1]} (PYTHON=... ./course)"
     yield low <= version <= high, f"Python {version[0]}.{version[1]}", fix
     docker = engine_answers()
-    yield True, "Docker engine: " + ("answers, servers will run in compose" if docker else
-                                     "not available, servers will run natively"), ""
+    yield (
+        True,
+        "Docker engine: "
+        + ("answers, servers will run in compose" if docker else "not available, servers will run natively"),
+        "",
+    )
     for need in build_needs() + ([] if docker else native_needs()):
         yield need.present, need.what, missing_help([need])
     ours = {r.server.port for r in services.status() if r.ok}
@@ -43,8 +48,11 @@ def checks():
         free = port_free(server.host, server.port)
         state = "free" if free else ("in use by the course's own server" if server.port in ours else "in use")
         key = server.port_var
-        yield free or server.port in ours, f"port {server.port} ({key}) {state}", \
-            f"stop what uses port {server.port}, or set another {key} in .env"
+        yield (
+            free or server.port in ours,
+            f"port {server.port} ({key}) {state}",
+            f"stop what uses port {server.port}, or set another {key} in .env",
+        )
     free_gb = shutil.disk_usage(PROJECT_ROOT).free / 2**30
     yield free_gb > 2, f"disk: {free_gb:.0f} GB free", "free at least 2 GB (servers and packages need about 1.5 GB)"
 

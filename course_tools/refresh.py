@@ -7,6 +7,7 @@ Outputs come from a real run against the live servers. Only cell tags are kept i
 cell metadata, so diffs show content, not timestamps. A notebook runs on the kernel its metadata names
 when that is one of the course's own (17 on "django6"); where that kernel cannot exist, it is skipped.
 """
+
 import time
 from pathlib import Path
 
@@ -47,8 +48,13 @@ def refresh(path: Path, timeout: int = 600) -> float:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     start = time.monotonic()
-    NotebookClient(nb, timeout=timeout, kernel_name=kernel_name(nb), record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name(nb),
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
@@ -56,8 +62,9 @@ def refresh(path: Path, timeout: int = 600) -> float:
 
 
 def add_arguments(parser):
-    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
-                        help="numbers (01) or paths; default: all, in order")
+    parser.add_argument(
+        "notebooks", nargs="*", metavar="NOTEBOOK", help="numbers (01) or paths; default: all, in order"
+    )
 
 
 def run(args) -> int:

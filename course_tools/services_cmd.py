@@ -5,6 +5,7 @@
 The backend is compose when a Docker engine answers, otherwise native; COURSE_SERVICES=compose|native
 in .env forces one. `reset --yes` is the only command that deletes data.
 """
+
 import sys
 import time
 

@@ -5,6 +5,7 @@
 Every notebook becomes NN_topic.html with previous/next links and a table of contents;
 index.html is the course map. Nothing is executed, so readers need no servers.
 """
+
 import html
 import re
 import sys
@@ -25,8 +26,10 @@ STYLE = """<style>
 
 def nav(index: int) -> str:
     lesson = LESSONS[index]
-    links = [f'<span class="title">{html.escape(lesson.number + " · " + lesson.topic)}</span>',
-             '<a href="index.html">Contents</a>']
+    links = [
+        f'<span class="title">{html.escape(lesson.number + " · " + lesson.topic)}</span>',
+        '<a href="index.html">Contents</a>',
+    ]
     if index > 0:
         links.append(f'<a href="{LESSONS[index - 1].notebook[:-6]}.html">← Previous</a>')
     if index + 1 < len(LESSONS):
@@ -61,11 +64,14 @@ def render_index() -> str:
     rows = "".join(
         f'<tr><td><a href="{lesson.notebook[:-6]}.html">{lesson.number}</a></td>'
         f"<td>{html.escape(lesson.topic)}</td><td>{html.escape(', '.join(lesson.servers) or 'none')}</td></tr>"
-        for lesson in LESSONS)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Database Integration in Django</title>"
-            f"{STYLE}</head><body><main class='course-index'><h1>Database Integration in Django</h1>"
-            f"<p>A live, tested Jupyter course. These pages show every notebook with the outputs of a real run.</p>"
-            f"<table><tr><th>#</th><th>topic</th><th>servers</th></tr>{rows}</table></main></body></html>")
+        for lesson in LESSONS
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Database Integration in Django</title>"
+        f"{STYLE}</head><body><main class='course-index'><h1>Database Integration in Django</h1>"
+        f"<p>A live, tested Jupyter course. These pages show every notebook with the outputs of a real run.</p>"
+        f"<table><tr><th>#</th><th>topic</th><th>servers</th></tr>{rows}</table></main></body></html>"
+    )
 
 
 def build(out: Path) -> list:

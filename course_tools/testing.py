@@ -10,6 +10,7 @@ their own ports, data and servers), so a learner's databases and notebooks are n
 servers are stopped at the end. COURSE_TEST_WORKERS=1 runs serially on one instance (`test`).
 A run that collects no tests (pytest's exit code 5) is an error.
 """
+
 import os
 import subprocess
 import sys
@@ -37,19 +38,24 @@ def in_instance(name: str, *command: str, check: bool = True) -> subprocess.Comp
     """Run `./course COMMAND` for one instance, in its own process (an instance is chosen per process)."""
     env = {**os.environ, "COURSE_INSTANCE": name}
     env.pop("PYTEST_XDIST_WORKER", None)
-    result = subprocess.run([sys.executable, "-m", "course_tools", *command], cwd=PROJECT_ROOT,
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "course_tools", *command], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
     if check and result.returncode != 0:
-        raise SystemExit(f"error: instance {name}: `./course {' '.join(command)}` failed:\n"
-                         + (result.stderr or result.stdout).strip()[-2000:])
+        raise SystemExit(
+            f"error: instance {name}: `./course {' '.join(command)}` failed:\n"
+            + (result.stderr or result.stdout).strip()[-2000:]
+        )
     return result
 
 
 def start(names):
     """Servers up and migrated on every instance, side by side."""
+
     def prepare(name):
         in_instance(name, "services", "up")
         in_instance(name, "manage", "migrate", "--verbosity", "0")
+
     with ThreadPoolExecutor(len(names)) as pool:
         list(pool.map(prepare, names))
 
@@ -71,8 +77,11 @@ def run(args) -> int:
             in_instance(base, "help")  # the pytest controller reads settings too: give it an .env
         start(names)
         parallel = ["-n", str(n), "--dist", "loadscope"] if n > 1 else []
-        code = subprocess.run([sys.executable, "-m", "pytest", *parallel, *args.extra], cwd=PROJECT_ROOT,
-                              env={**os.environ, "COURSE_INSTANCE": base}).returncode
+        code = subprocess.run(
+            [sys.executable, "-m", "pytest", *parallel, *args.extra],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "COURSE_INSTANCE": base},
+        ).returncode
     finally:
         stop(names)
     if code == NO_TESTS:

@@ -1,8 +1,9 @@
 """Workshop helpers for instructors.
 
-    ./course workshop reset        every course database back to its starting state, in seconds
-    ./course workshop check NN     run one notebook headlessly; say PASS or FAIL in plain words
+./course workshop reset        every course database back to its starting state, in seconds
+./course workshop check NN     run one notebook headlessly; say PASS or FAIL in plain words
 """
+
 import subprocess
 import sys
 import time
@@ -20,8 +21,7 @@ def reset() -> float:
     from course_project import services
 
     start = time.monotonic()
-    steps = ["stop servers and wipe their data", "start and provision servers", "migrate",
-             "fresh SQLite files"]
+    steps = ["stop servers and wipe their data", "start and provision servers", "migrate", "fresh SQLite files"]
     with tqdm(steps, desc="workshop reset", unit="step", file=sys.stdout) as bar:
         for step in bar:
             bar.set_postfix_str(step)
@@ -50,9 +50,25 @@ def check(selector: str) -> bool:
 
     (path,) = find([selector])
     start = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "--tb=line", "-p", "no:warnings",
-                             "-c", str(PROJECT_ROOT / "pytest.ini"), "--rootdir", str(PROJECT_ROOT), str(path)],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "--tb=line",
+            "-p",
+            "no:warnings",
+            "-c",
+            str(PROJECT_ROOT / "pytest.ini"),
+            "--rootdir",
+            str(PROJECT_ROOT),
+            str(path),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     took = time.monotonic() - start
     if result.returncode == 0:
         print(f"PASS: {path.name} ran on this machine and every output matched ({took:.0f} s).")

@@ -6,13 +6,30 @@ are the course keywords it mentions. Deterministic: sorted topics, paragraphs in
 
     python data/make_corpus.py        # rewrites data/articles.jsonl (committed; loading never rebuilds it)
 """
+
 import json
 import re
 import sys
 from pathlib import Path
 
-KEYWORDS = ["class", "function", "loop", "exception", "string", "number", "import", "module",
-            "iterator", "generator", "scope", "operator", "attribute", "method", "dictionary", "list"]
+KEYWORDS = [
+    "class",
+    "function",
+    "loop",
+    "exception",
+    "string",
+    "number",
+    "import",
+    "module",
+    "iterator",
+    "generator",
+    "scope",
+    "operator",
+    "attribute",
+    "method",
+    "dictionary",
+    "list",
+]
 OUT = Path(__file__).with_name("articles.jsonl")
 
 
@@ -28,8 +45,12 @@ def articles():
                 "title": f"{topic.replace('-', ' ')} §{number}",
                 "content": text,
                 "tags": [k for k in KEYWORDS if k in words or k + "s" in words],
-                "metadata": {"topic": topic, "paragraph": number, "words": len(text.split()),
-                             "python": f"{sys.version_info.major}.{sys.version_info.minor}"},
+                "metadata": {
+                    "topic": topic,
+                    "paragraph": number,
+                    "words": len(text.split()),
+                    "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+                },
             }
 
 

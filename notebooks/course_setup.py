@@ -2,6 +2,7 @@
 
 The kernel's working folder is notebooks/, so this module puts the project on sys.path.
 """
+
 import sys
 from pathlib import Path
 

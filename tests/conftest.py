@@ -1,4 +1,5 @@
 """Shared test set-up: the live servers the suite talks to (no mocks anywhere)."""
+
 import pytest
 
 from course_project import services
@@ -77,6 +78,10 @@ def pytest_runtest_setup(item):
     from django.db import connections
 
     for connection in connections.all(initialized_only=True):
-        if connection.vendor in ("postgresql", "mysql") and connection.connection is not None \
-                and not connection.in_atomic_block and not connection.is_usable():
+        if (
+            connection.vendor in ("postgresql", "mysql")
+            and connection.connection is not None
+            and not connection.in_atomic_block
+            and not connection.is_usable()
+        ):
             connection.close()

@@ -6,6 +6,7 @@ Boots the course project under Django 6.1, tries each claim of notebook 17 again
 this process's course instance, and prints one JSON object of what happened (the tests assert on it).
 stdin: {"answers": [[exercise, source], ...]}, exercise answers to judge with the notebook's checker.
 """
+
 import json
 import sys
 from importlib import metadata
@@ -63,20 +64,29 @@ def seed(alias, author_model, book_model):
 def fetching(alias, author_model, book_model):
     books = book_model.objects.using(alias).order_by("title")
     labels = lambda qs: [f"{b.title}:{b.author.name}" for b in qs]  # noqa: E731
-    facts = {"plain": queries(alias, lambda: labels(books)), "peers": queries(alias, lambda: labels(
-        books.fetch_mode(FETCH_PEERS))), "select_related_raise": queries(alias, lambda: labels(
-            books.select_related("author").fetch_mode(FETCH_RAISE)))}
+    facts = {
+        "plain": queries(alias, lambda: labels(books)),
+        "peers": queries(alias, lambda: labels(books.fetch_mode(FETCH_PEERS))),
+        "select_related_raise": queries(alias, lambda: labels(books.select_related("author").fetch_mode(FETCH_RAISE))),
+    }
     try:
         labels(books.fetch_mode(FETCH_RAISE))
         facts["raise"] = "no error"
     except FieldFetchBlocked as error:
         facts["raise"] = first_line(error)
-    titles = author_model.objects.using(alias).annotate(
-        titles=StringAgg("books__title", Value("|"), order_by="-books__title")).order_by("name")
+    titles = (
+        author_model.objects.using(alias)
+        .annotate(titles=StringAgg("books__title", Value("|"), order_by="-books__title"))
+        .order_by("name")
+    )
     facts["string_agg"] = list(titles.values_list("name", "titles"))
     try:
-        facts["any_value"] = sorted(book_model.objects.using(alias).values("author__name").annotate(
-            n=Count("id"), any=AnyValue("title")).values_list("author__name", "n", "any"))
+        facts["any_value"] = sorted(
+            book_model.objects.using(alias)
+            .values("author__name")
+            .annotate(n=Count("id"), any=AnyValue("title"))
+            .values_list("author__name", "n", "any")
+        )
     except NotSupportedError as error:
         facts["any_value"] = first_line(error)
     return facts
@@ -101,9 +111,13 @@ def deleting(alias):
         note_model.objects.using(alias).bulk_create([note_model(text=str(i), folder=folder) for i in range(4)])
         HEARD.clear()
         (count, _), sent = queries(alias, folder.delete)
-        facts[note_model.__name__] = {"count": count, "queries": sent, "signals": sorted(set(HEARD)),
-                                      "signal_calls": len(HEARD),
-                                      "left": note_model.objects.using(alias).count()}
+        facts[note_model.__name__] = {
+            "count": count,
+            "queries": sent,
+            "signals": sorted(set(HEARD)),
+            "signal_calls": len(HEARD),
+            "left": note_model.objects.using(alias).count(),
+        }
     return facts
 
 
@@ -116,33 +130,48 @@ def generated(alias, model=LineItem):
 
 
 def main(answers):
-    facts = {"django": django.get_version(), "python": list(sys.version_info[:2]),
-             "mongodb_backend": metadata.version("django-mongodb-backend")}
+    facts = {
+        "django": django.get_version(),
+        "python": list(sys.version_info[:2]),
+        "mongodb_backend": metadata.version("django-mongodb-backend"),
+    }
     for alias in SQL:
         fresh_tables(alias)
         seed(alias, catalog.Author, catalog.Book)
-        facts[alias] = {**fetching(alias, catalog.Author, catalog.Book), "delete": deleting(alias),
-                        "generated": generated(alias),
-                        "minimum": list(connections[alias].features.minimum_database_version),
-                        "version": list(connections[alias].get_database_version())}
+        facts[alias] = {
+            **fetching(alias, catalog.Author, catalog.Book),
+            "delete": deleting(alias),
+            "generated": generated(alias),
+            "minimum": list(connections[alias].features.minimum_database_version),
+            "version": list(connections[alias].get_database_version()),
+        }
     fresh_tables("mongodb", catalog.MONGO_MODELS)
     seed("mongodb", MongoAuthor, MongoBook)
-    facts["mongodb"] = {**fetching("mongodb", MongoAuthor, MongoBook),
-                        "checks": sorted(problem.id for model in (DbNote, MongoLineItem)
-                                         for problem in model.check(databases=["mongodb"])),
-                        "generated": generated("mongodb", MongoLineItem),
-                        "minimum": list(connections["mongodb"].features.minimum_database_version)}
-    facts["on_delete_checks"] = {alias: sorted(problem.id for problem in on_delete_checks(alias))
-                                 for alias in ("default", "legacy", "sqlite")}
-    snippets = ["CheckConstraint(check=Q(price__gte=0), name='p')", "Group(name='g').save(False, False, None, [])",
-                "result = 'ORDER BY' in str(Group.objects.annotate(n=ArrayAgg('name', ordering='name')).query)",
-                "CheckConstraint(condition=Q(price__gte=0), name='p')",
-                "from django.conf import global_settings\nresult = global_settings.DEFAULT_AUTO_FIELD"]
+    facts["mongodb"] = {
+        **fetching("mongodb", MongoAuthor, MongoBook),
+        "checks": sorted(
+            problem.id for model in (DbNote, MongoLineItem) for problem in model.check(databases=["mongodb"])
+        ),
+        "generated": generated("mongodb", MongoLineItem),
+        "minimum": list(connections["mongodb"].features.minimum_database_version),
+    }
+    facts["on_delete_checks"] = {
+        alias: sorted(problem.id for problem in on_delete_checks(alias)) for alias in ("default", "legacy", "sqlite")
+    }
+    snippets = [
+        "CheckConstraint(check=Q(price__gte=0), name='p')",
+        "Group(name='g').save(False, False, None, [])",
+        "result = 'ORDER BY' in str(Group.objects.annotate(n=ArrayAgg('name', ordering='name')).query)",
+        "CheckConstraint(condition=Q(price__gte=0), name='p')",
+        "from django.conf import global_settings\nresult = global_settings.DEFAULT_AUTO_FIELD",
+    ]
     facts["upgrade"] = {snippet: [outcome_on_django52(snippet), outcome(snippet)] for snippet in snippets}
-    facts["exercises"] = {"names": exercises.names,
-                          "hints": {name: exercises.hint(name) for name in exercises.names},
-                          "reference": {name: judged(name, getattr(solutions, name)) for name in exercises.names},
-                          "answers": [judged(name, define(name, source)) for name, source in answers]}
+    facts["exercises"] = {
+        "names": exercises.names,
+        "hints": {name: exercises.hint(name) for name in exercises.names},
+        "reference": {name: judged(name, getattr(solutions, name)) for name in exercises.names},
+        "answers": [judged(name, define(name, source)) for name, source in answers],
+    }
     return facts
 
 
@@ -166,8 +195,15 @@ def on_delete_checks(alias):
 
 
 def define(name, source):
-    namespace = {"models": models, "FETCH_PEERS": FETCH_PEERS, "StringAgg": StringAgg, "Value": Value,
-                 "Author": catalog.Author, "Book": catalog.Book, "LineItem": LineItem}
+    namespace = {
+        "models": models,
+        "FETCH_PEERS": FETCH_PEERS,
+        "StringAgg": StringAgg,
+        "Value": Value,
+        "Author": catalog.Author,
+        "Book": catalog.Book,
+        "LineItem": LineItem,
+    }
     exec(source, namespace)
     return namespace[name]
 

@@ -1,11 +1,12 @@
 """What every notebook's exercise tests assert, written once.
 
-    from exercise_checks import accepts, rejects, assert_stubs_match
+from exercise_checks import accepts, rejects, assert_stubs_match
 
-    accepts(exercises, "roster", solutions.roster)
-    rejects(exercises, "roster", lambda: [("P00", "A")], hint="wrong rows")   # a constant fails
-    assert_stubs_match(exercises, "12_best_practices.ipynb")
+accepts(exercises, "roster", solutions.roster)
+rejects(exercises, "roster", lambda: [("P00", "A")], hint="wrong rows")   # a constant fails
+assert_stubs_match(exercises, "12_best_practices.ipynb")
 """
+
 import json
 import re
 

@@ -1,4 +1,5 @@
 """mysql_lab on MariaDB (and the same model on PostgreSQL): strictness, charset, collation, DDL."""
+
 import json
 import re
 import subprocess
@@ -45,8 +46,11 @@ def test_default_collation_is_case_insensitive_only_on_mariadb(customers):
     assert Customer.objects.using("legacy").filter(name="ADA").count() == 2
     assert Customer.objects.using("default").filter(name="ADA").count() == 0
     for alias in ("legacy", "default"):
-        assert list(Customer.objects.filter(pk__in=solutions.exact_names("ada", alias)).using(alias)
-                    .values_list("name", flat=True)) == ["ada"]
+        assert list(
+            Customer.objects.filter(pk__in=solutions.exact_names("ada", alias))
+            .using(alias)
+            .values_list("name", flat=True)
+        ) == ["ada"]
 
 
 def test_distinct_on_is_postgresql_only(customers):
@@ -66,8 +70,13 @@ def test_a_failed_migration_leaves_its_ddl_behind_only_on_mariadb(alias, left_be
 
 
 def test_pymysql_drives_django_in_its_own_process():
-    probe = subprocess.run([sys.executable, "-m", "course_project.lessons.mysql_mariadb.pymysql_probe"],
-                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-m", "course_project.lessons.mysql_mariadb.pymysql_probe"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 0, probe.stderr
     answer = json.loads(probe.stdout)
     assert answer["driver"] == "pymysql.connections" and answer["charset"] == "utf8mb4"
@@ -82,32 +91,63 @@ def test_the_stubs_match_the_checker():
 
 def test_shop_grant():
     accepts(exercises, "shop_grant", solutions.shop_grant)
-    accepts(exercises, "shop_grant", "grant update (price), select (price, name, id) on `course_tmp_store`.`item` "
-                                     "to course_tmp_clerk")
+    accepts(
+        exercises,
+        "shop_grant",
+        "grant update (price), select (price, name, id) on `course_tmp_store`.`item` to course_tmp_clerk",
+    )
     # section 2's kind of GRANT: the whole database
-    rejects(exercises, "shop_grant", "GRANT SELECT, UPDATE ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
-            hint="can read the cost column")
-    rejects(exercises, "shop_grant", "GRANT SELECT, UPDATE ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
-            hint="can read the cost column")
-    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE ON course_tmp_store.item "
-                                     "TO 'course_tmp_clerk'@'%'", hint="can change the name")
-    rejects(exercises, "shop_grant",
-            "GRANT SELECT (id, name, price) ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
-            hint="cannot change the price")
-    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price), INSERT ON course_tmp_store.item "
-                                     "TO 'course_tmp_clerk'@'%'", hint="can insert items")
-    rejects(exercises, "shop_grant", "GRANT SELECT (id, name, price), UPDATE (price) ON course_tmp_other.item "
-                                     "TO 'course_tmp_clerk'@'%'", hint="cannot read id, name and price")
+    rejects(
+        exercises,
+        "shop_grant",
+        "GRANT SELECT, UPDATE ON course_tmp_store.* TO 'course_tmp_clerk'@'%'",
+        hint="can read the cost column",
+    )
+    rejects(
+        exercises,
+        "shop_grant",
+        "GRANT SELECT, UPDATE ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+        hint="can read the cost column",
+    )
+    rejects(
+        exercises,
+        "shop_grant",
+        "GRANT SELECT (id, name, price), UPDATE ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+        hint="can change the name",
+    )
+    rejects(
+        exercises,
+        "shop_grant",
+        "GRANT SELECT (id, name, price) ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+        hint="cannot change the price",
+    )
+    rejects(
+        exercises,
+        "shop_grant",
+        "GRANT SELECT (id, name, price), UPDATE (price), INSERT ON course_tmp_store.item TO 'course_tmp_clerk'@'%'",
+        hint="can insert items",
+    )
+    rejects(
+        exercises,
+        "shop_grant",
+        "GRANT SELECT (id, name, price), UPDATE (price) ON course_tmp_other.item TO 'course_tmp_clerk'@'%'",
+        hint="cannot read id, name and price",
+    )
     rejects(exercises, "shop_grant", "CREATE USER x; GRANT ALL ON *.* TO x", hint="one SQL statement")
     # extras the behaviour probes do not try: the server's record of the grant catches them
     item, clerk = "ON course_tmp_store.item TO 'course_tmp_clerk'@'%'", "SELECT (id, name, price)"
     rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price, cost) {item}", hint="UPDATE (cost)")
     rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price, id) {item}", hint="UPDATE (id)")
     for extra in ("DROP", "ALTER", "INDEX", "TRIGGER"):
-        rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price), {extra} {item}",
-                hint=f"{extra} on course_tmp_store.item")
-    rejects(exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price) {item} WITH GRANT OPTION",
-            hint="WITH GRANT OPTION")
+        rejects(
+            exercises,
+            "shop_grant",
+            f"GRANT {clerk}, UPDATE (price), {extra} {item}",
+            hint=f"{extra} on course_tmp_store.item",
+        )
+    rejects(
+        exercises, "shop_grant", f"GRANT {clerk}, UPDATE (price) {item} WITH GRANT OPTION", hint="WITH GRANT OPTION"
+    )
 
 
 def test_exact_names(customers):
@@ -116,42 +156,73 @@ def test_exact_names(customers):
     rejects(exercises, "exact_names", lambda name, alias: constant, hint="return the QuerySet")
     # a fixed name's QuerySet, made per alias (one made once on legacy would run its query elsewhere when the
     # checker asks default first, and fail by its query count instead)
-    rejects(exercises, "exact_names",
-            lambda name, alias: Customer.objects.using(alias).filter(name="ada").values_list("id", flat=True),
-            hint="only that exact spelling")
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: Customer.objects.using(alias).filter(name="ada").values_list("id", flat=True),
+        hint="only that exact spelling",
+    )
 
     def ids(queryset):
         return queryset.order_by("id").values_list("id", flat=True)
 
     # the plain filter: exact on PostgreSQL, case-insensitive on MariaDB
-    rejects(exercises, "exact_names", lambda name, alias: ids(Customer.objects.using(alias).filter(name=name)),
-            hint="ignores case")
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: ids(Customer.objects.using(alias).filter(name=name)),
+        hint="ignores case",
+    )
     # section 5's Collate, copied: PostgreSQL has no utf8mb4_bin collation
     # (the checker asks the two databases in a random order: MariaDB's trailing space or PostgreSQL's missing collation
     # fails it first)
-    copied = exercises.verdict("exact_names", lambda name, alias: ids(Customer.objects.using(alias).annotate(
-        exact=Collate("name", "utf8mb4_bin")).filter(exact=name)))
-    assert copied.passed is False and ("utf8mb4_bin" in copied.message or "trailing space" in copied.message), \
+    copied = exercises.verdict(
+        "exact_names",
+        lambda name, alias: ids(
+            Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin")).filter(exact=name)
+        ),
+    )
+    assert copied.passed is False and ("utf8mb4_bin" in copied.message or "trailing space" in copied.message), (
         copied.message
-    rejects(exercises, "exact_names",
-            lambda name, alias: ids(Customer.objects.using(alias).filter(name__contains=name)),
-            hint="only that exact spelling")
+    )
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: ids(Customer.objects.using(alias).filter(name__contains=name)),
+        hint="only that exact spelling",
+    )
     # section 5's utf8mb4_bin with a branch per vendor: PAD SPACE, so 'x' also finds 'x '
-    rejects(exercises, "exact_names",
-            lambda name, alias: ids(Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin"))
-                                    .filter(exact=name) if alias == "legacy"
-                                    else Customer.objects.using(alias).filter(name=name)),
-            hint="a trailing space counts")
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: ids(
+            Customer.objects.using(alias).annotate(exact=Collate("name", "utf8mb4_bin")).filter(exact=name)
+            if alias == "legacy"
+            else Customer.objects.using(alias).filter(name=name)
+        ),
+        hint="a trailing space counts",
+    )
     # the whole table fetched and compared in Python: right ids, but the lesson (collations) skipped
-    rejects(exercises, "exact_names",
-            lambda name, alias: sorted(pk for pk, n in Customer.objects.using(alias).values_list("id", "name")
-                                       if n == name),
-            hint="return the QuerySet")
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: sorted(
+            pk for pk, n in Customer.objects.using(alias).values_list("id", "name") if n == name
+        ),
+        hint="return the QuerySet",
+    )
     # the same, wrapped back into a QuerySet by id
-    rejects(exercises, "exact_names",
-            lambda name, alias: ids(Customer.objects.using(alias).filter(pk__in=[
-                pk for pk, n in Customer.objects.using(alias).values_list("id", "name") if n == name])),
-            hint="filter in the database")
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: ids(
+            Customer.objects.using(alias).filter(
+                pk__in=[pk for pk, n in Customer.objects.using(alias).values_list("id", "name") if n == name]
+            )
+        ),
+        hint="filter in the database",
+    )
+
     # the review's answer: a case-insensitive filter, the exact comparison in Python, wrapped back into the filter
     def python_then_pk_in(name, alias):
         candidates = Customer.objects.using(alias).filter(name=name)
@@ -160,11 +231,18 @@ def test_exact_names(customers):
 
     rejects(exercises, "exact_names", python_then_pk_in, hint="before returning")
     # right rows, unordered
-    rejects(exercises, "exact_names",
-            lambda name, alias: solutions.exact_names(name, alias).order_by("-id"), hint="order them by id")
+    rejects(
+        exercises,
+        "exact_names",
+        lambda name, alias: solutions.exact_names(name, alias).order_by("-id"),
+        hint="order them by id",
+    )
     # one lookup for both databases: an anchored, escaped regex is case-sensitive on both
-    accepts(exercises, "exact_names",
-            lambda name, alias: ids(Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")))
+    accepts(
+        exercises,
+        "exact_names",
+        lambda name, alias: ids(Customer.objects.using(alias).filter(name__regex=f"^{re.escape(name)}$")),
+    )
 
     # the review's answer: the same regex, unescaped (chk.<t> also finds chkx<t>, chk+<t> chkk<t>, chk(<t>) chk<t>)
     def unescaped_regex(name, alias):
@@ -175,8 +253,12 @@ def test_exact_names(customers):
     # a LIKE with the name as its pattern, case-sensitive on both: chk%<t> also finds chkxy<t>, chk_<t> chkx<t>
     def unescaped_like(name, alias):
         where = "name LIKE BINARY %s" if alias == "legacy" else "name LIKE %s"
-        return Customer.objects.using(alias).extra(where=[where], params=[name]).order_by("id").values_list(
-            "id", flat=True)
+        return (
+            Customer.objects.using(alias)
+            .extra(where=[where], params=[name])
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
 
     rejects(exercises, "exact_names", unescaped_like, hint="not a pattern")
     for alias in ("legacy", "default"):  # the checker removed its rows
@@ -205,24 +287,44 @@ def test_strict_options():
     accepts(exercises, "strict_options", solutions.strict_options)
     accepts(exercises, "strict_options", {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')"})
     # the syllabus's OPTIONS, as section 1 prints them: strict, but the server's other modes are gone
-    rejects(exercises, "strict_options", {"init_command": "SET sql_mode='STRICT_TRANS_TABLES'", "charset": "utf8mb4"},
-            hint="the session lost the server's")
+    rejects(
+        exercises,
+        "strict_options",
+        {"init_command": "SET sql_mode='STRICT_TRANS_TABLES'", "charset": "utf8mb4"},
+        hint="the session lost the server's",
+    )
     # no init_command: strict only where the server's default is
     rejects(exercises, "strict_options", {"charset": "utf8mb4"}, hint="the session is not strict")
-    rejects(exercises, "strict_options",
-            {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb3"},
-            hint="not utf8mb4")
+    rejects(
+        exercises,
+        "strict_options",
+        {"init_command": "SET sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')", "charset": "utf8mb3"},
+        hint="not utf8mb4",
+    )
     # the modes section 1 printed, copied into a constant: on an empty server default it adds modes
-    rejects(exercises, "strict_options",
-            {"init_command": "SET sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
-                             "NO_ENGINE_SUBSTITUTION'"}, hint="the session")
+    rejects(
+        exercises,
+        "strict_options",
+        {
+            "init_command": "SET sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
+            "NO_ENGINE_SUBSTITUTION'"
+        },
+        hint="the session",
+    )
     # `||` is OR, not concatenation, unless the server's default has PIPES_AS_CONCAT
-    rejects(exercises, "strict_options", {"init_command": "SET sql_mode = @@sql_mode || ',STRICT_TRANS_TABLES'"},
-            hint="the session")
+    rejects(
+        exercises,
+        "strict_options",
+        {"init_command": "SET sql_mode = @@sql_mode || ',STRICT_TRANS_TABLES'"},
+        hint="the session",
+    )
     # strict only where the server already has a list: on an empty default the session keeps none
-    rejects(exercises, "strict_options",
-            {"init_command": "SET sql_mode = IF(@@sql_mode = '', '', CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES'))"},
-            hint="on a server whose default sql_mode is empty, the session is not strict")
+    rejects(
+        exercises,
+        "strict_options",
+        {"init_command": "SET sql_mode = IF(@@sql_mode = '', '', CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES'))"},
+        hint="on a server whose default sql_mode is empty, the session is not strict",
+    )
     with connections["legacy"].cursor() as cursor:  # the checker put the server's default back
         cursor.execute("SELECT @@GLOBAL.sql_mode")
         assert "STRICT_TRANS_TABLES" in cursor.fetchone()[0]

@@ -1,4 +1,5 @@
 """The syllabus's AnalyticsRouter and the lesson router, with the live databases."""
+
 from django.db import IntegrityError, connections, router, transaction
 from django.test import TestCase, TransactionTestCase
 from exercise_checks import accepts, assert_stubs_match, rejects
@@ -35,8 +36,7 @@ class RouterChainTests(TestCase):
     databases = {"default"}
 
     def test_every_model_reads_and_writes_where_it_lives(self):
-        for model, alias in [(PageView, "analytics"), (Book, "default"), (Contact, "default"),
-                             (LegacyOrder, "legacy")]:
+        for model, alias in [(PageView, "analytics"), (Book, "default"), (Contact, "default"), (LegacyOrder, "legacy")]:
             self.assertEqual(router.db_for_read(model), alias, model)
             self.assertEqual(router.db_for_write(model), alias, model)
 
@@ -91,7 +91,6 @@ class LiveMultiDatabaseTests(TransactionTestCase):
             signup("Mary", "m@example.com", fail_in_analytics=True)
         mary = Contact.objects.get(name="Mary")
         self.assertFalse(PageView.objects.filter(user_id=mary.pk).exists())
-
 
 
 class ExerciseTests(TransactionTestCase):

@@ -1,4 +1,5 @@
 """The primary/replica router: routing, read-your-writes, fallback, and the live replica."""
+
 import json
 import time
 
@@ -115,8 +116,10 @@ def test_the_real_replica_is_a_streaming_standby_that_refuses_writes():
 
     replica = services.probe(servers()["replica"])
     assert replica.ok and replica.version.endswith("standby")
-    with servers()["replica"].connect() as conn, \
-            pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="read-only transaction"):
+    with (
+        servers()["replica"].connect() as conn,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="read-only transaction"),
+    ):
         conn.execute("CREATE TABLE should_not_exist (id int)")
     with servers()["postgres"].connect() as conn:
         state = conn.execute("SELECT state FROM pg_stat_replication").fetchone()
@@ -174,15 +177,19 @@ def test_bytes_not_replayed():
     seen = solutions.bytes_not_replayed(["default", "replica"])
     rejects(exercises, "bytes_not_replayed", lambda aliases: seen, hint="an alias the checker made")
     rejects(exercises, "bytes_not_replayed", lambda aliases: {a: 0 for a in aliases}, hint="ask each server")
-    rejects(exercises, "bytes_not_replayed", lambda aliases: {a: int(in_recovery(a)) for a in aliases},
-            hint="ask each server")
+    rejects(
+        exercises,
+        "bytes_not_replayed",
+        lambda aliases: {a: int(in_recovery(a)) for a in aliases},
+        hint="ask each server",
+    )
     replica_port = str(services.servers()["replica"].port)
     by_port = lambda aliases: {  # noqa: E731  the port guess: a relay on another port fronts the standby too
         a: replication_status()["bytes_behind"] if connections[a].settings_dict["PORT"] == replica_port else 0
-        for a in aliases}
+        for a in aliases
+    }
     # (with the stream cut, the primary's pg_stat_replication lists no standby: replication_status() has no bytes)
     rejects(exercises, "bytes_not_replayed", by_port, hint="ask each alias you are given")
-
 
     def fixed_server(aliases):  # asks each alias only whether it is in recovery; the number from 'replica'
         from course_project.lessons.read_replicas.lag import wal_positions
@@ -199,8 +206,11 @@ def test_bytes_not_replayed():
         behind = {}
         for alias in aliases:
             with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT CASE WHEN pg_is_in_recovery() "
-                               "THEN pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_receive_lsn()) ELSE 0 END", [written])
+                cursor.execute(
+                    "SELECT CASE WHEN pg_is_in_recovery() "
+                    "THEN pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_receive_lsn()) ELSE 0 END",
+                    [written],
+                )
                 behind[alias] = int(cursor.fetchone()[0])
         return behind
 
@@ -210,17 +220,23 @@ def test_bytes_not_replayed():
         behind = {}
         for alias in aliases:
             with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT CASE WHEN pg_is_in_recovery() THEN "
-                               "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) ELSE 0 END")
+                cursor.execute(
+                    "SELECT CASE WHEN pg_is_in_recovery() THEN "
+                    "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) ELSE 0 END"
+                )
                 behind[alias] = int(cursor.fetchone()[0])
         return behind
 
     rejects(exercises, "bytes_not_replayed", received_minus_replayed, hint="lost its WAL stream")
-    rejects(exercises, "bytes_not_replayed", lambda aliases: [solutions.bytes_not_replayed(aliases)],
-            hint="return a dict")
-    rejects(exercises, "bytes_not_replayed", lambda aliases: {a: str(v) for a, v in
-                                                              solutions.bytes_not_replayed(aliases).items()},
-            hint="a number of bytes")
+    rejects(
+        exercises, "bytes_not_replayed", lambda aliases: [solutions.bytes_not_replayed(aliases)], hint="return a dict"
+    )
+    rejects(
+        exercises,
+        "bytes_not_replayed",
+        lambda aliases: {a: str(v) for a, v in solutions.bytes_not_replayed(aliases).items()},
+        hint="a number of bytes",
+    )
 
 
 def received_not_replayed(timeout=5.0):

@@ -1,4 +1,5 @@
 """MongoEngine documents against the live server: indexes, CRUD, embedded updates, queries."""
+
 import threading
 
 import pytest
@@ -52,8 +53,9 @@ def test_the_syllabus_size_range_query_is_invalid_or_wrong(posts):
 
 def test_index_nine_exists_means_ten_or_more_comments(posts):
     expected = sorted(p.slug for p in posts if len(p.comments) >= 10)
-    assert sorted(posts(comments__9__exists=True).values_list("slug")) == expected == ["django-and-nosql",
-                                                                                       "indexes-101"]
+    assert (
+        sorted(posts(comments__9__exists=True).values_list("slug")) == expected == ["django-and-nosql", "indexes-101"]
+    )
 
 
 def test_defaults_are_timezone_aware(posts):
@@ -100,27 +102,46 @@ def test_popular_slugs_constant_fails(posts):
 
 def greater_than(min_views, min_comments):
     """Off by one on both sides: 'more than' instead of 'at least'."""
-    return sorted(BlogPost.objects(Q(views__gt=min_views) | Q(**{f"comments__{min_comments}__exists": True}))
-                  .values_list("slug"))
+    return sorted(
+        BlogPost.objects(Q(views__gt=min_views) | Q(**{f"comments__{min_comments}__exists": True})).values_list("slug")
+    )
 
 
 def test_popular_slugs_wrong_answers_fail_with_their_hint(posts):
     rejects(exercises, "popular_slugs", greater_than, hint="'at least' includes them")
-    rejects(exercises, "popular_slugs", lambda v, c: sorted(BlogPost.objects(views__gte=v).values_list("slug")),
-            hint="slugs, not")
-    rejects(exercises, "popular_slugs",  # fixed at the syllabus's thresholds
-            lambda v, c: sorted(BlogPost.objects(Q(views__gte=100) | Q(comments__9__exists=True)).values_list("slug")),
-            hint="slugs, not")
-    rejects(exercises, "popular_slugs",
-            lambda v, c: sorted(p.slug for p in BlogPost.objects if p.views >= v or len(p.comments) >= c),
-            hint="filter on the server")
-    rejects(exercises, "popular_slugs",
-            lambda v, c: sorted(set(BlogPost.objects(views__gte=v).values_list("slug"))
-                                | set(BlogPost.objects(**{f"comments__{c - 1}__exists": True}).values_list("slug"))),
-            hint="one query")
-    rejects(exercises, "popular_slugs",
-            lambda v, c: list(BlogPost.objects(Q(views__gte=v) | Q(comments__size__gte=c))),
-            hint="InvalidQueryError")
+    rejects(
+        exercises,
+        "popular_slugs",
+        lambda v, c: sorted(BlogPost.objects(views__gte=v).values_list("slug")),
+        hint="slugs, not",
+    )
+    rejects(
+        exercises,
+        "popular_slugs",  # fixed at the syllabus's thresholds
+        lambda v, c: sorted(BlogPost.objects(Q(views__gte=100) | Q(comments__9__exists=True)).values_list("slug")),
+        hint="slugs, not",
+    )
+    rejects(
+        exercises,
+        "popular_slugs",
+        lambda v, c: sorted(p.slug for p in BlogPost.objects if p.views >= v or len(p.comments) >= c),
+        hint="filter on the server",
+    )
+    rejects(
+        exercises,
+        "popular_slugs",
+        lambda v, c: sorted(
+            set(BlogPost.objects(views__gte=v).values_list("slug"))
+            | set(BlogPost.objects(**{f"comments__{c - 1}__exists": True}).values_list("slug"))
+        ),
+        hint="one query",
+    )
+    rejects(
+        exercises,
+        "popular_slugs",
+        lambda v, c: list(BlogPost.objects(Q(views__gte=v) | Q(comments__size__gte=c))),
+        hint="InvalidQueryError",
+    )
 
 
 def like_by_saving(slug, author):
@@ -158,25 +179,42 @@ def test_like_comment_constant_and_wrong_answers_fail(posts):
     rejects(exercises, "like_comment", like_by_saving, hint="one update command and no read")
     rejects(exercises, "like_comment", like_in_a_lock, hint="even inside a threading.Lock")
     rejects(exercises, "like_comment", like_after_checking, hint="one update command and no read")
-    rejects(exercises, "like_comment",  # an update, not findAndModify (which the server refuses here with $)
-            lambda slug, author: BlogPost.objects(slug=slug, comments__author=author).modify(inc__comments__S__likes=1),
-            hint="findAndModify")
-    rejects(exercises, "like_comment",  # the first comment, as in the notebook's comments__0__likes
-            lambda slug, author: BlogPost.objects(slug=slug).update_one(inc__comments__0__likes=1),
-            hint="not by a fixed position")
-    rejects(exercises, "like_comment",  # no comment in the filter: the server cannot resolve $
-            lambda slug, author: BlogPost.objects(slug=slug).update_one(inc__comments__S__likes=1),
-            hint="positional operator")
-    rejects(exercises, "like_comment",  # sets instead of adding
-            lambda slug, author: BlogPost.objects(slug=slug, comments__author=author).update_one(
-                set__comments__S__likes=1),
-            hint="do not set a value")
-    rejects(exercises, "like_comment",  # every post with a comment by that author
-            lambda slug, author: BlogPost.objects(comments__author=author).update(inc__comments__S__likes=1),
-            hint="only the post with that slug")
-    rejects(exercises, "like_comment",  # the first post with a comment by that author, whichever it is
-            lambda slug, author: BlogPost.objects(comments__author=author).update_one(inc__comments__S__likes=1),
-            hint="only the post with that slug")
+    rejects(
+        exercises,
+        "like_comment",  # an update, not findAndModify (which the server refuses here with $)
+        lambda slug, author: BlogPost.objects(slug=slug, comments__author=author).modify(inc__comments__S__likes=1),
+        hint="findAndModify",
+    )
+    rejects(
+        exercises,
+        "like_comment",  # the first comment, as in the notebook's comments__0__likes
+        lambda slug, author: BlogPost.objects(slug=slug).update_one(inc__comments__0__likes=1),
+        hint="not by a fixed position",
+    )
+    rejects(
+        exercises,
+        "like_comment",  # no comment in the filter: the server cannot resolve $
+        lambda slug, author: BlogPost.objects(slug=slug).update_one(inc__comments__S__likes=1),
+        hint="positional operator",
+    )
+    rejects(
+        exercises,
+        "like_comment",  # sets instead of adding
+        lambda slug, author: BlogPost.objects(slug=slug, comments__author=author).update_one(set__comments__S__likes=1),
+        hint="do not set a value",
+    )
+    rejects(
+        exercises,
+        "like_comment",  # every post with a comment by that author
+        lambda slug, author: BlogPost.objects(comments__author=author).update(inc__comments__S__likes=1),
+        hint="only the post with that slug",
+    )
+    rejects(
+        exercises,
+        "like_comment",  # the first post with a comment by that author, whichever it is
+        lambda slug, author: BlogPost.objects(comments__author=author).update_one(inc__comments__S__likes=1),
+        hint="only the post with that slug",
+    )
 
 
 def test_stubs_match_the_checker():

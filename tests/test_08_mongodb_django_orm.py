@@ -1,4 +1,5 @@
 """django-mongodb-backend models in a test database, and the djongo legacy route."""
+
 import io
 import json
 from contextlib import redirect_stdout
@@ -23,8 +24,15 @@ WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 def data():
     ada = Author.objects.create(name="Ada", email="ada@example.com", address=Address(city="London", country="UK"))
     blog = Blog.objects.create(name="Engines")
-    Entry.objects.create(blog=blog, author=ada, headline="A", tags=["x", "y"], views=10, published=WHEN,
-                         comments=[Comment(author_name="c", text="t", likes=6)])
+    Entry.objects.create(
+        blog=blog,
+        author=ada,
+        headline="A",
+        tags=["x", "y"],
+        views=10,
+        published=WHEN,
+        comments=[Comment(author_name="c", text="t", likes=6)],
+    )
     Entry.objects.create(blog=blog, author=ada, headline="B", tags=[], views=5, published=WHEN)
     return ada
 
@@ -64,14 +72,28 @@ def test_commenters_of_reference_passes(data):
 
 def test_commenters_of_constant_and_wrong_answers_fail(data):
     rejects(exercises, "commenters_of", lambda name: ["Ada"], hint="wrong commenters")
-    rejects(exercises, "commenters_of", lambda name: sorted(
-        c.author_name for e in Entry.objects.filter(author__name=name) for c in e.comments), hint="each commenter once")
-    rejects(exercises, "commenters_of", lambda name: sorted(
-        {c.author_name for e in Entry.objects.filter(comments__author_name=name) for c in e.comments}),
-        hint="*written by* the author")
-    rejects(exercises, "commenters_of", lambda name: sorted(
-        {c.author_name for e in Entry.objects.filter(author__name=name) for c in e.comments}, reverse=True),
-        hint="sort the names")
+    rejects(
+        exercises,
+        "commenters_of",
+        lambda name: sorted(c.author_name for e in Entry.objects.filter(author__name=name) for c in e.comments),
+        hint="each commenter once",
+    )
+    rejects(
+        exercises,
+        "commenters_of",
+        lambda name: sorted(
+            {c.author_name for e in Entry.objects.filter(comments__author_name=name) for c in e.comments}
+        ),
+        hint="*written by* the author",
+    )
+    rejects(
+        exercises,
+        "commenters_of",
+        lambda name: sorted(
+            {c.author_name for e in Entry.objects.filter(author__name=name) for c in e.comments}, reverse=True
+        ),
+        hint="sort the names",
+    )
 
 
 def test_liked_by_reference_passes(data):
@@ -80,18 +102,42 @@ def test_liked_by_reference_passes(data):
 
 def test_liked_by_constant_and_wrong_answers_fail(data):
     rejects(exercises, "liked_by", lambda who, n: ["A"], hint="wrong headlines")
-    rejects(exercises, "liked_by", lambda who, n: sorted(Entry.objects.filter(
-        comments__author_name=who, comments__likes__gte=n).values_list("headline", flat=True)),
-        hint="one and the same comment")
-    rejects(exercises, "liked_by", lambda who, n: sorted(
-        e.headline for e in Entry.objects.filter(comments__author_name=who)
-        for c in e.comments if c.author_name == who and c.likes >= n), hint="each headline once")
-    rejects(exercises, "liked_by", lambda who, n: sorted(
-        {e.headline for e in Entry.objects.all() for c in e.comments if c.author_name == who and c.likes > n}),
-        hint="a comment with exactly")
-    rejects(exercises, "liked_by", lambda who, n: sorted(
-        {e.headline for e in Entry.objects.all() for c in e.comments if c.author_name == who and c.likes >= n},
-        reverse=True), hint="sort the headlines")
+    rejects(
+        exercises,
+        "liked_by",
+        lambda who, n: sorted(
+            Entry.objects.filter(comments__author_name=who, comments__likes__gte=n).values_list("headline", flat=True)
+        ),
+        hint="one and the same comment",
+    )
+    rejects(
+        exercises,
+        "liked_by",
+        lambda who, n: sorted(
+            e.headline
+            for e in Entry.objects.filter(comments__author_name=who)
+            for c in e.comments
+            if c.author_name == who and c.likes >= n
+        ),
+        hint="each headline once",
+    )
+    rejects(
+        exercises,
+        "liked_by",
+        lambda who, n: sorted(
+            {e.headline for e in Entry.objects.all() for c in e.comments if c.author_name == who and c.likes > n}
+        ),
+        hint="a comment with exactly",
+    )
+    rejects(
+        exercises,
+        "liked_by",
+        lambda who, n: sorted(
+            {e.headline for e in Entry.objects.all() for c in e.comments if c.author_name == who and c.likes >= n},
+            reverse=True,
+        ),
+        hint="sort the headlines",
+    )
 
 
 def test_checks_leave_no_data_behind(data):
@@ -125,8 +171,11 @@ def test_get_or_create_recovers_from_a_lost_race(data):
 def test_values_list_across_a_foreign_key_is_right_or_the_known_secantus_bug(data):
     right = sorted((e.headline, e.author.name) for e in Entry.objects.select_related("author"))
     got = sorted(Entry.objects.values_list("headline", "author__name"))
-    probe = next(connections["mongodb"].database["mongo_orm_author"].aggregate(
-        [{"$project": {"_id": 0, "address": {"city": 1}}}]))
+    probe = next(
+        connections["mongodb"]
+        .database["mongo_orm_author"]
+        .aggregate([{"$project": {"_id": 0, "address": {"city": 1}}}])
+    )
     assert got == (right if probe["address"]["city"] != 1 else [(h, 1) for h, _ in right])
 
 
@@ -137,8 +186,11 @@ def test_without_the_djongo_environment_the_djongo_cells_print_one_line(monkeypa
     assert ".venv-djongo" in legacy.missing()
     with pytest.raises(RuntimeError, match="venv-djongo"):
         legacy.run_legacy_project()
-    cells = [c for c in json.loads((PROJECT_ROOT / "notebooks" / "08_mongodb_django_orm.ipynb").read_text())["cells"]
-             if c["cell_type"] == "code" and "legacy.missing()" in "".join(c["source"])]
+    cells = [
+        c
+        for c in json.loads((PROJECT_ROOT / "notebooks" / "08_mongodb_django_orm.ipynb").read_text())["cells"]
+        if c["cell_type"] == "code" and "legacy.missing()" in "".join(c["source"])
+    ]
     assert len(cells) >= 2
     for cell in cells:
         out = io.StringIO()
@@ -165,7 +217,8 @@ def test_djongo_pins_and_its_legacy_project_run_against_the_same_server():
     assert report["get_or_create, lost race"].startswith("DatabaseError")
     assert "E11000 duplicate key" in report["raised from"]
     assert report["embedded, as the syllabus writes it"] == (
-        "ValidationError: {'_id': ['Value for field \"embedapp.BlogEntry._id\" not supplied']}")
+        "ValidationError: {'_id': ['Value for field \"embedapp.BlogEntry._id\" not supplied']}"
+    )
     assert report["embedded: entries"] == ["Looms", "Bernoulli numbers"]
     assert report["embedded: metadata"] == {"views": 3, "likes": 1}
     assert report["embedded: one document holds"] == ["entries", "metadata", "name"]

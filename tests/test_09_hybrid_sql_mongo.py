@@ -1,4 +1,5 @@
 """The hybrid app: products in PostgreSQL, analytics in MongoDB, failures contained."""
+
 import threading
 
 import pytest
@@ -110,10 +111,12 @@ def top_products_over_fetched(n):
 
 def top_products_over_fetched_generously(extra):
     """Fetch a fixed, generous number more, then drop the orphans: right here, wrong once more orphans lead."""
+
     def top_products(n):
         top = list(ProductAnalytics.objects.order_by("-views", "product_id").limit(n + extra if extra else 100))
         names = Product.objects.in_bulk([d.product_id for d in top])
         return [(names[d.product_id].name, d.views) for d in top if d.product_id in names][:n]
+
     return top_products
 
 
@@ -128,8 +131,11 @@ def top_products_aggregate_over_fetched(n):
 def top_products_in_a_range_of_live_ids(n):
     """Limit among the ids between the smallest and the largest live one: deleted ids lie in between."""
     existing = dict(Product.objects.values_list("pk", "name"))
-    top = list(ProductAnalytics.objects(product_id__gte=min(existing), product_id__lte=max(existing))
-               .order_by("-views", "product_id").limit(100))
+    top = list(
+        ProductAnalytics.objects(product_id__gte=min(existing), product_id__lte=max(existing))
+        .order_by("-views", "product_id")
+        .limit(100)
+    )
     return [(existing[d.product_id], d.views) for d in top if d.product_id in existing][:n]
 
 
@@ -176,18 +182,40 @@ def test_record_search_reference_passes():
 
 def test_record_search_constant_and_wrong_answers_fail():
     rejects(exercises, "record_search", lambda product_id, term: None, hint="one update command")
-    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
-        product_id=product_id).update_one(upsert=True, add_to_set__searches=term), hint="not $addToSet")
+    rejects(
+        exercises,
+        "record_search",
+        lambda product_id, term: ProductAnalytics.objects(product_id=product_id).update_one(
+            upsert=True, add_to_set__searches=term
+        ),
+        hint="not $addToSet",
+    )
     rejects(exercises, "record_search", record_search_by_saving, hint="one update command")
     rejects(exercises, "record_search", record_search_in_a_lock, hint="even inside a lock")
-    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
-        product_id=product_id).update_one(upsert=True, inc__views=1, push__searches=term),
-        hint="changes `searches` only")
-    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
-        product_id=product_id).update_one(upsert=True, push__searches=term, set__views=0),
-        hint="changes `searches` only")
-    rejects(exercises, "record_search", lambda product_id, term: ProductAnalytics.objects(
-        product_id=product_id).modify(upsert=True, push__searches=term), hint="findAndModify")
+    rejects(
+        exercises,
+        "record_search",
+        lambda product_id, term: ProductAnalytics.objects(product_id=product_id).update_one(
+            upsert=True, inc__views=1, push__searches=term
+        ),
+        hint="changes `searches` only",
+    )
+    rejects(
+        exercises,
+        "record_search",
+        lambda product_id, term: ProductAnalytics.objects(product_id=product_id).update_one(
+            upsert=True, push__searches=term, set__views=0
+        ),
+        hint="changes `searches` only",
+    )
+    rejects(
+        exercises,
+        "record_search",
+        lambda product_id, term: ProductAnalytics.objects(product_id=product_id).modify(
+            upsert=True, push__searches=term
+        ),
+        hint="findAndModify",
+    )
 
 
 _lock = threading.Lock()

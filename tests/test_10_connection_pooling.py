@@ -1,4 +1,5 @@
 """Connection handling per mode, through a real WSGI server; the syllabus's pooling errors."""
+
 import time
 
 import pytest
@@ -129,8 +130,9 @@ def through_pgbouncer():
     release(name)
     with connections["default"].cursor() as cursor:
         for _ in range(100):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                           [name])
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            )
             if cursor.fetchone()[0] == 0:
                 break
             time.sleep(0.05)
@@ -140,14 +142,24 @@ def test_bouncer_settings_checker_iterates_through_pgbouncer(through_pgbouncer):
     accepts(exercises, "bouncer_settings", solutions.bouncer_settings)
     constant = solutions.bouncer_settings(dict(settings.DATABASES["default"]))
     rejects(exercises, "bouncer_settings", lambda base: constant, hint="start from `base`")
-    rejects(exercises, "bouncer_settings",
-            lambda base: {**base, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True},
-            hint="connect through pgBouncer")
-    rejects(exercises, "bouncer_settings",
-            lambda base: {**solutions.bouncer_settings(base), "DISABLE_SERVER_SIDE_CURSORS": False},
-            hint="server-side cursors break behind pgBouncer")
-    rejects(exercises, "bouncer_settings", lambda base: {**solutions.bouncer_settings(base), "CONN_MAX_AGE": 60},
-            hint="the connection outlived the request")
+    rejects(
+        exercises,
+        "bouncer_settings",
+        lambda base: {**base, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True},
+        hint="connect through pgBouncer",
+    )
+    rejects(
+        exercises,
+        "bouncer_settings",
+        lambda base: {**solutions.bouncer_settings(base), "DISABLE_SERVER_SIDE_CURSORS": False},
+        hint="server-side cursors break behind pgBouncer",
+    )
+    rejects(
+        exercises,
+        "bouncer_settings",
+        lambda base: {**solutions.bouncer_settings(base), "CONN_MAX_AGE": 60},
+        hint="the connection outlived the request",
+    )
     rejects(exercises, "bouncer_settings", _keeps_the_pool, hint="no pool in front of pgBouncer")
     rejects(exercises, "bouncer_settings", _changes_base, hint="return a copy")
 

@@ -1,4 +1,5 @@
 """The migrations_lab history runs forwards and backwards; the throwaway app resets cleanly."""
+
 from io import StringIO
 
 import pytest
@@ -50,8 +51,10 @@ def test_reset_recipe_on_a_throwaway_app_leaves_one_migration():
     try:
         app.models("class Note(models.Model):\n    text = models.CharField(max_length=5)\n")
         app.manage("makemigrations", "throwaway")
-        app.models("class Note(models.Model):\n    text = models.CharField(max_length=5)\n"
-                   "    done = models.BooleanField(default=False)\n")
+        app.models(
+            "class Note(models.Model):\n    text = models.CharField(max_length=5)\n"
+            "    done = models.BooleanField(default=False)\n"
+        )
         app.manage("makemigrations", "throwaway")
         assert app.migration_files() == ["0001_initial.py", "0002_note_done.py"]
         app.delete_migration_files()
@@ -71,17 +74,21 @@ def test_unapply_target_checker_runs_the_learners_target():
     # counting down the number works until an app's first migration (sessions has only 0001_initial)
     rejects(exercises, "unapply_target", lambda app, name: f"{int(name[:4]) - 1:04d}", hint="has no single migration")
     # ... and counting down with zero for a first migration works until the numbers skip (the checker's 0009)
-    rejects(exercises, "unapply_target",
-            lambda app, name: "zero" if name[:4] == "0001" else f"{int(name[:4]) - 1:04d}",
-            hint="has no single migration")
+    rejects(
+        exercises,
+        "unapply_target",
+        lambda app, name: "zero" if name[:4] == "0001" else f"{int(name[:4]) - 1:04d}",
+        hint="has no single migration",
+    )
     assert columns() == ["id", "title", "writer", "isbn"]  # the checker migrated the app fully again
 
 
 def _modes(statement, rollback=True):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
-        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
-                       "AND relation = 'zero_downtime_edition'::regclass")
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'zero_downtime_edition'::regclass"
+        )
         modes = {row[0] for row in cursor.fetchall()}
         transaction.set_rollback(rollback)
     return modes
@@ -110,8 +117,9 @@ def _measured_in_two_transactions(statement):
         cursor.execute(statement)
         transaction.set_rollback(True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
-                       "AND relation = 'zero_downtime_edition'::regclass")
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'zero_downtime_edition'::regclass"
+        )
         return bool({row[0] for row in cursor.fetchall()} & CONFLICT_WITH_WRITERS)
 
 
@@ -121,20 +129,38 @@ def test_blocks_writers_checker_measures_locks_and_wants_no_trace():
     rejects(exercises, "blocks_writers", lambda statement: True, hint="measure it")
     rejects(exercises, "blocks_writers", lambda statement: False, hint="measure it")
     rejects(exercises, "blocks_writers", _keyword_guess, hint="measure it")
-    rejects(exercises, "blocks_writers", lambda statement: (_modes(statement), _keyword_guess(statement))[1],
-            hint="must wait")  # measured, but answered from the keywords: CREATE TRIGGER, SET DEFAULT...
+    rejects(
+        exercises,
+        "blocks_writers",
+        lambda statement: (_modes(statement), _keyword_guess(statement))[1],
+        hint="must wait",
+    )  # measured, but answered from the keywords: CREATE TRIGGER, SET DEFAULT...
     rejects(exercises, "blocks_writers", _measured_in_two_transactions, hint="measure it")
     rejects(exercises, "blocks_writers", _pro_forma_read_then_keywords, hint="measure it")
-    rejects(exercises, "blocks_writers", lambda statement: (_modes(statement), _reviewers_keywords(statement))[1],
-            hint="must wait")  # every keyword list fails on `SELECT check_lock_...()`, whose text says nothing
-    rejects(exercises, "blocks_writers", lambda statement: bool(_modes(statement) - {"AccessShareLock"}),
-            hint="go on")  # ROW EXCLUSIVE does not conflict with itself
-    rejects(exercises, "blocks_writers", lambda statement: "AccessExclusiveLock" in _modes(statement),
-            hint="must wait")  # SHARE (CREATE INDEX, REINDEX) blocks writers too
-    rejects(exercises, "blocks_writers", lambda statement: bool(
-        _modes(statement, rollback=False) & CONFLICT_WITH_WRITERS), hint="roll it back")
-    rejects(exercises, "blocks_writers", lambda statement: "blocks" if _modes(statement) else None,
-            hint="return True or False")
+    rejects(
+        exercises,
+        "blocks_writers",
+        lambda statement: (_modes(statement), _reviewers_keywords(statement))[1],
+        hint="must wait",
+    )  # every keyword list fails on `SELECT check_lock_...()`, whose text says nothing
+    rejects(
+        exercises, "blocks_writers", lambda statement: bool(_modes(statement) - {"AccessShareLock"}), hint="go on"
+    )  # ROW EXCLUSIVE does not conflict with itself
+    rejects(
+        exercises, "blocks_writers", lambda statement: "AccessExclusiveLock" in _modes(statement), hint="must wait"
+    )  # SHARE (CREATE INDEX, REINDEX) blocks writers too
+    rejects(
+        exercises,
+        "blocks_writers",
+        lambda statement: bool(_modes(statement, rollback=False) & CONFLICT_WITH_WRITERS),
+        hint="roll it back",
+    )
+    rejects(
+        exercises,
+        "blocks_writers",
+        lambda statement: "blocks" if _modes(statement) else None,
+        hint="return True or False",
+    )
     with connection.cursor() as cursor:  # the checker rebuilt the table after the answer that kept its changes
         cursor.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'zero_downtime_edition'::regclass")
         assert cursor.fetchone()[0] == 1  # the primary key only
@@ -142,8 +168,12 @@ def test_blocks_writers_checker_measures_locks_and_wants_no_trace():
 
 @pytest.mark.django_db(transaction=True)
 def test_unapply_target_on_a_fixed_lab_answer_fails_on_djangos_own_apps_first():
-    rejects(exercises, "unapply_target", lambda app, name: "0004" if app == "migrations_lab" else "zero",
-            hint="would unapply")
+    rejects(
+        exercises,
+        "unapply_target",
+        lambda app, name: "0004" if app == "migrations_lab" else "zero",
+        hint="would unapply",
+    )
 
 
 def test_every_exercise_has_a_hint():
@@ -160,8 +190,10 @@ def test_zero_downtime_history_ends_at_the_model_and_keeps_slug_required():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM zero_downtime_edition WHERE slug IS NULL")
         assert cursor.fetchone()[0] == 0
-        cursor.execute("SELECT is_nullable FROM information_schema.columns "
-                       "WHERE table_name = 'zero_downtime_edition' AND column_name = 'slug'")
+        cursor.execute(
+            "SELECT is_nullable FROM information_schema.columns "
+            "WHERE table_name = 'zero_downtime_edition' AND column_name = 'slug'"
+        )
         assert cursor.fetchone()[0] == "NO"
         cursor.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'edition_slug_not_null'")
         assert cursor.fetchone()[0] == 0
@@ -172,7 +204,8 @@ def test_zero_downtime_history_ends_at_the_model_and_keeps_slug_required():
         cursor.execute("TRUNCATE zero_downtime_edition")
     loader = MigrationLoader(None, ignore_no_migrations=True)  # the model is where the migrations end
     changes = MigrationAutodetector(loader.project_state(), ProjectState.from_apps(apps)).changes(
-        graph=loader.graph, trim_to_apps={"zero_downtime"})
+        graph=loader.graph, trim_to_apps={"zero_downtime"}
+    )
     assert "zero_downtime" not in changes
 
 

@@ -1,4 +1,5 @@
 """Best practices as tests: query counts, parameters against injection, indexes used."""
+
 import pytest
 from django.db import connections
 from exercise_checks import accepts, assert_stubs_match, rejects
@@ -74,8 +75,7 @@ def probe():
 
     from course_project.env import PROJECT_ROOT
 
-    run = subprocess.run([sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run([sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 
@@ -96,8 +96,11 @@ def test_the_syllabus_logging_disables_django_request_and_the_fix_does_not():
     from django.conf import settings
     from django.utils.log import configure_logging
 
-    syllabus = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
-                "loggers": {"django.db.backends": {"handlers": ["console"], "level": "DEBUG"}}}
+    syllabus = {
+        "version": 1,
+        "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "loggers": {"django.db.backends": {"handlers": ["console"], "level": "DEBUG"}},
+    }
     try:
         logging.config.dictConfig(syllabus)
         assert all(logging.getLogger(name).disabled for name in ("django", "django.request", "django.server"))
@@ -114,8 +117,10 @@ def test_parameters_defeat_injection(players):
 
 
 @pytest.mark.django_db(databases=["default", "legacy"], transaction=True)  # DDL on MariaDB: no wrapping transaction
-@pytest.mark.parametrize("alias,used", [("default", "Index Scan on practices_event_user_id_test_idx"),
-                                        ("legacy", "key=practices_event_user_id_test_idx")])
+@pytest.mark.parametrize(
+    "alias,used",
+    [("default", "Index Scan on practices_event_user_id_test_idx"), ("legacy", "key=practices_event_user_id_test_idx")],
+)
 def test_an_index_changes_the_plan(alias, used):
     from django.db import models
 
@@ -144,25 +149,57 @@ def test_squads_checker_needs_a_prefetch_sorted_by_the_database(players):
     constant = solutions.squads()
     rejects(exercises, "squads", lambda: constant, hint="wrong teams or team order")
     # the notebook's prefetch cell, as a list: the players come in the model's default (name) order
-    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in t.players.all()])
-                                          for t in Team.objects.prefetch_related("players")],
-            hint="players in the wrong order")
-    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in t.players.order_by("-id")])
-                                          for t in Team.objects.all()], hint="queries, not 2")
-    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
-                                          for t in Team.objects.prefetch_related("players")],
-            hint="sorted in Python")
+    rejects(
+        exercises,
+        "squads",
+        lambda: [(t.name, [p.name for p in t.players.all()]) for t in Team.objects.prefetch_related("players")],
+        hint="players in the wrong order",
+    )
+    rejects(
+        exercises,
+        "squads",
+        lambda: [(t.name, [p.name for p in t.players.order_by("-id")]) for t in Team.objects.all()],
+        hint="queries, not 2",
+    )
+    rejects(
+        exercises,
+        "squads",
+        lambda: [
+            (t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
+            for t in Team.objects.prefetch_related("players")
+        ],
+        hint="sorted in Python",
+    )
     # reverse name order is not newest first: the checker inserts its players out of name order
-    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in t.players.all()]) for t in Team.objects
-                                          .prefetch_related(Prefetch("players", Player.objects.order_by("-name")))],
-            hint="players in the wrong order")
+    rejects(
+        exercises,
+        "squads",
+        lambda: [
+            (t.name, [p.name for p in t.players.all()])
+            for t in Team.objects.prefetch_related(Prefetch("players", Player.objects.order_by("-name")))
+        ],
+        hint="players in the wrong order",
+    )
     # a DESC on the teams' query does not sort the players
-    rejects(exercises, "squads", lambda: [(t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
-                                          for t in Team.objects.order_by("name", "-id").prefetch_related("players")],
-            hint="sorted in Python")
-    accepts(exercises, "squads", lambda: [
-        (t.name, [p.name for p in t.newest]) for t in Team.objects.prefetch_related(
-            Prefetch("players", queryset=Player.objects.order_by("-pk"), to_attr="newest"))])
+    rejects(
+        exercises,
+        "squads",
+        lambda: [
+            (t.name, [p.name for p in sorted(t.players.all(), key=lambda p: -p.id)])
+            for t in Team.objects.order_by("name", "-id").prefetch_related("players")
+        ],
+        hint="sorted in Python",
+    )
+    accepts(
+        exercises,
+        "squads",
+        lambda: [
+            (t.name, [p.name for p in t.newest])
+            for t in Team.objects.prefetch_related(
+                Prefetch("players", queryset=Player.objects.order_by("-pk"), to_attr="newest")
+            )
+        ],
+    )
     assert Player.objects.count() == 9  # the checker's players are gone again
 
 
@@ -171,8 +208,9 @@ def test_find_players_checker_wants_one_parameter_per_name(players):
     rejects(exercises, "find_players", lambda names: ["P00"], hint="an injection attempt must match nothing")
 
     def search_safe(name):  # the notebook's cell, given a list: the whole list is one value, which matches no name
-        return [p.name for p in Player.objects.raw("SELECT * FROM practices_player WHERE name = %s ORDER BY name",
-                                                   [name])]
+        return [
+            p.name for p in Player.objects.raw("SELECT * FROM practices_player WHERE name = %s ORDER BY name", [name])
+        ]
 
     rejects(exercises, "find_players", search_safe, hint="not the two players asked for")
 
@@ -180,22 +218,29 @@ def test_find_players_checker_wants_one_parameter_per_name(players):
         if not names:
             return []
         placeholders = ", ".join(["%s"] * len(names))
-        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({placeholders})",
-                                                   list(names))]
+        return [
+            p.name
+            for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({placeholders})", list(names))
+        ]
 
     rejects(exercises, "find_players", no_order, hint="not in name order")
 
     def no_empty_case(names):
         placeholders = ", ".join(["%s"] * len(names))
-        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({placeholders})"
-                                                   " ORDER BY name", list(names))]
+        return [
+            p.name
+            for p in Player.objects.raw(
+                f"SELECT * FROM practices_player WHERE name IN ({placeholders}) ORDER BY name", list(names)
+            )
+        ]
 
     rejects(exercises, "find_players", no_empty_case, hint="the query failed")
 
     def pasted(names):
         listed = ", ".join("'" + name.replace("'", "''") + "'" for name in names) or "NULL"
-        return [p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({listed})"
-                                                   " ORDER BY name")]
+        return [
+            p.name for p in Player.objects.raw(f"SELECT * FROM practices_player WHERE name IN ({listed}) ORDER BY name")
+        ]
 
     rejects(exercises, "find_players", pasted, hint="a name is part of the SQL text")
 
@@ -203,10 +248,21 @@ def test_find_players_checker_wants_one_parameter_per_name(players):
         return solutions.find_players(names[:1])
 
     rejects(exercises, "find_players", first_name_only, hint="not the two players asked for")
-    accepts(exercises, "find_players", lambda names: list(Player.objects.filter(name__in=names)
-                                                          .order_by("name").values_list("name", flat=True)))
-    accepts(exercises, "find_players", lambda names: [p.name for p in Player.objects.raw(
-        "SELECT * FROM practices_player WHERE name = ANY(%s) ORDER BY name", [list(names)])])
+    accepts(
+        exercises,
+        "find_players",
+        lambda names: list(Player.objects.filter(name__in=names).order_by("name").values_list("name", flat=True)),
+    )
+    accepts(
+        exercises,
+        "find_players",
+        lambda names: [
+            p.name
+            for p in Player.objects.raw(
+                "SELECT * FROM practices_player WHERE name = ANY(%s) ORDER BY name", [list(names)]
+            )
+        ],
+    )
     assert Player.objects.count() == 9
 
 

@@ -1,4 +1,5 @@
 """Faults caused for real and diagnosed: the doctor, pg_hba, connection limits, conflicts."""
+
 import re
 import subprocess
 import sys
@@ -18,8 +19,13 @@ from course_project.lessons.troubleshooting.faults import PG, messages, server_l
 
 
 def doctor():
-    return subprocess.run([sys.executable, "-m", "course_tools", "services", "doctor"], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "course_tools", "services", "doctor"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_doctor_healthy_then_names_a_stopped_server(restore_servers):
@@ -90,8 +96,10 @@ def test_a_missing_database_and_a_server_that_never_answers():
 
 
 def test_connection_limit_per_role():
-    with throwaway_role("course_tmp_test_limited", connection_limit=1) as password, \
-            PG.connect(user="course_tmp_test_limited", password=password):
+    with (
+        throwaway_role("course_tmp_test_limited", connection_limit=1) as password,
+        PG.connect(user="course_tmp_test_limited", password=password),
+    ):
         assert "too many connections" in try_connect("course_tmp_test_limited", password)
 
 
@@ -111,8 +119,12 @@ def test_two_leaf_migrations_are_refused_then_merged():
 
 def test_diagnosis_checker_causes_the_faults():
     accepts(exercises, "diagnosis", solutions.diagnosis)
-    rejects(exercises, "diagnosis", lambda message: "wrong password or unknown user",
-            hint="diagnosis() said 'wrong password or unknown user'")
+    rejects(
+        exercises,
+        "diagnosis",
+        lambda message: "wrong password or unknown user",
+        hint="diagnosis() said 'wrong password or unknown user'",
+    )
     rejects(exercises, "diagnosis", lambda message: "no idea", hint="answer with one of")
 
     def refused_for_any_unreachable_server(message):  # a hung server taken for a stopped one
@@ -132,9 +144,14 @@ def test_diagnosis_checker_causes_the_faults():
 
 def _touched(operations, model=lambda op: op.model_name_lower, renames=True):
     """A learner's way of collecting (model, field) pairs: case-insensitive and rename-aware unless told."""
-    return {(model(op), name) for op in operations if isinstance(op, FieldOperation)
-            for name in ((op.old_name_lower, op.new_name_lower) if renames and hasattr(op, "old_name")
-                         else (op.name_lower,))}
+    return {
+        (model(op), name)
+        for op in operations
+        if isinstance(op, FieldOperation)
+        for name in (
+            (op.old_name_lower, op.new_name_lower) if renames and hasattr(op, "old_name") else (op.name_lower,)
+        )
+    }
 
 
 def test_clashes_checker_wants_field_pairs_by_model_with_renames():
@@ -147,15 +164,29 @@ def test_clashes_checker_wants_field_pairs_by_model_with_renames():
         return {pair for pair in _touched(ours) | _touched(theirs) if pair[1] in names}
 
     rejects(exercises, "clashes", by_field_name, hint="another column")
-    rejects(exercises, "clashes", lambda ours, theirs: _touched(ours, model=lambda op: op.model_name)
-            & _touched(theirs, model=lambda op: op.model_name), hint="the same model")
-    rejects(exercises, "clashes", lambda ours, theirs: _touched(ours, renames=False) & _touched(theirs, renames=False),
-            hint="its old and its new name")
+    rejects(
+        exercises,
+        "clashes",
+        lambda ours, theirs: (
+            _touched(ours, model=lambda op: op.model_name) & _touched(theirs, model=lambda op: op.model_name)
+        ),
+        hint="the same model",
+    )
+    rejects(
+        exercises,
+        "clashes",
+        lambda ours, theirs: _touched(ours, renames=False) & _touched(theirs, renames=False),
+        hint="its old and its new name",
+    )
 
     def with_created_models(ours, theirs):  # a CreateModel's fields taken for field changes
         def pairs(operations):
-            created = {(op.name_lower, name) for op in operations if isinstance(op, migrations.CreateModel)
-                       for name, _ in op.fields}
+            created = {
+                (op.name_lower, name)
+                for op in operations
+                if isinstance(op, migrations.CreateModel)
+                for name, _ in op.fields
+            }
             return _touched(operations) | created
 
         return pairs(ours) & pairs(theirs)
@@ -164,9 +195,12 @@ def test_clashes_checker_wants_field_pairs_by_model_with_renames():
 
     def by_model_name(ours, theirs):  # every operation with a model name taken for a field operation
         def pairs(operations):
-            return {(op.model_name_lower, name) for op in operations if hasattr(op, "model_name_lower")
-                    for name in ((op.old_name_lower, op.new_name_lower) if hasattr(op, "old_name")
-                                 else (op.name_lower,))}
+            return {
+                (op.model_name_lower, name)
+                for op in operations
+                if hasattr(op, "model_name_lower")
+                for name in ((op.old_name_lower, op.new_name_lower) if hasattr(op, "old_name") else (op.name_lower,))
+            }
 
         return pairs(ours) & pairs(theirs)
 

@@ -1,4 +1,5 @@
 """Notebook 14: Django 5.x keys and columns on every backend, against the live servers."""
+
 from datetime import UTC, timedelta
 from decimal import Decimal
 
@@ -60,13 +61,15 @@ def sqlite_tables(django_db_setup, django_db_blocker):
 
 # --- 1. Composite primary keys -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("alias", SQL)
 def test_composite_pk_is_a_table_constraint_and_pk_is_a_tuple(alias):
     quote = "`" if alias == "legacy" else '"'
     assert f"PRIMARY KEY ({quote}student_id{quote}, {quote}course_code{quote})" in ddl(alias, Enrollment)
     enrollments = Enrollment.objects.using(alias)
-    enrollments.bulk_create([Enrollment(student_id=1, course_code="DB101", grade="A"),
-                             Enrollment(student_id=2, course_code="DB101")])
+    enrollments.bulk_create(
+        [Enrollment(student_id=1, course_code="DB101", grade="A"), Enrollment(student_id=2, course_code="DB101")]
+    )
     assert enrollments.get(pk=(1, "DB101")).grade == "A"
     assert enrollments.get(pk=(2, "DB101")).pk == (2, "DB101")
     assert enrollments.filter(pk__in=[(1, "DB101"), (3, "X")]).count() == 1
@@ -107,14 +110,19 @@ def test_migrating_an_id_to_a_composite_pk_silently_drops_the_key(alias):
     columns = [("user_id", models.IntegerField()), ("team_id", models.IntegerField())]
     before, after = ProjectState(), ProjectState()
     before.add_model(ModelState("modern_orm", "Membership", [("id", models.BigAutoField(primary_key=True)), *columns]))
-    after.add_model(ModelState("modern_orm", "Membership", [("pk", models.CompositePrimaryKey("user_id", "team_id")),
-                                                            *columns]))
-    operations = MigrationAutodetector(before, after, NonInteractiveMigrationQuestioner())._detect_changes()[
-        "modern_orm"][0].operations
+    after.add_model(
+        ModelState("modern_orm", "Membership", [("pk", models.CompositePrimaryKey("user_id", "team_id")), *columns])
+    )
+    operations = (
+        MigrationAutodetector(before, after, NonInteractiveMigrationQuestioner())
+        ._detect_changes()["modern_orm"][0]
+        .operations
+    )
     connection = connections[alias]
     try:
-        apply_operations(alias, [CreateModel("Membership", [("id", models.BigAutoField(primary_key=True)), *columns]),
-                                 *operations])
+        apply_operations(
+            alias, [CreateModel("Membership", [("id", models.BigAutoField(primary_key=True)), *columns]), *operations]
+        )
         with connection.cursor() as cursor:
             constraints = connection.introspection.get_constraints(cursor, "modern_orm_membership")
     finally:
@@ -150,6 +158,7 @@ def test_mongodb_saves_composite_pk_models_without_uniqueness_and_refuses_pk_loo
 
 # --- 2. Generated columns ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("alias", SQL)
 def test_a_stored_generated_column_is_recomputed_and_needs_a_refresh(alias):
     assert "GENERATED ALWAYS AS" in ddl(alias, LineItem) and ddl(alias, LineItem).rstrip(");").endswith("STORED")
@@ -184,8 +193,10 @@ def test_postgresql_has_virtual_generated_columns_from_18_on_and_django_52_does_
     # Django 5.2's check refuses them on every PostgreSQL, 18 included; the server's answer is per version.
     assert [p.id for p in PgVirtual._meta.get_field("total").check(databases=["default"])] == ["fields.E221"]
     if connections["default"].pg_version < 180000:
-        with pytest.raises(ProgrammingError, match='syntax error at or near "VIRTUAL"'), \
-                connections["default"].schema_editor() as editor:
+        with (
+            pytest.raises(ProgrammingError, match='syntax error at or near "VIRTUAL"'),
+            connections["default"].schema_editor() as editor,
+        ):
             editor.create_model(PgVirtual)
         return
     with connections["default"].schema_editor() as editor:  # rolled back with the test's transaction
@@ -196,9 +207,14 @@ def test_postgresql_has_virtual_generated_columns_from_18_on_and_django_52_does_
 
 
 @threaded
-@pytest.mark.parametrize("alias,message", [("default", "generation expression is not immutable"),
-                                           ("legacy", "cannot be used in the GENERATED ALWAYS AS clause"),
-                                           ("sqlite", "non-deterministic use of strftime() in a generated column")])
+@pytest.mark.parametrize(
+    "alias,message",
+    [
+        ("default", "generation expression is not immutable"),
+        ("legacy", "cannot be used in the GENERATED ALWAYS AS clause"),
+        ("sqlite", "non-deterministic use of strftime() in a generated column"),
+    ],
+)
 def test_a_non_deterministic_generated_column_is_refused(alias, message):
     class Stamped(models.Model):
         name = models.CharField(max_length=10)
@@ -233,6 +249,7 @@ def test_mongodb_has_no_generated_fields():
 
 
 # --- 3. db_default versus default ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("alias", SQL)
 def test_db_default_is_in_the_ddl_and_reaches_raw_inserts_but_default_does_not(alias):
@@ -328,6 +345,7 @@ def test_mongodb_cannot_encode_a_db_default():
 
 # --- Exercises -----------------------------------------------------------------------------------
 
+
 def test_notebook_stubs_are_the_exercises():
     assert_stubs_match(exercises, "14_modern_orm.ipynb")
 
@@ -339,37 +357,65 @@ def test_every_exercise_has_a_hint():
 @threaded
 def test_reference_answers_pass():
     accepts(exercises, "to_composite_key", solutions.to_composite_key)
-    accepts(exercises, "to_composite_key", [migrations.RunSQL(  # another valid answer: the key dropped by name
-        sql="ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, DROP COLUMN id; "
-            "ALTER TABLE modern_orm_membership ADD PRIMARY KEY (user_id, team_id)",
-        reverse_sql=solutions.to_composite_key[0].reverse_sql, state_operations=STATE_OPERATIONS)])
+    accepts(
+        exercises,
+        "to_composite_key",
+        [
+            migrations.RunSQL(  # another valid answer: the key dropped by name
+                sql="ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, DROP COLUMN id; "
+                "ALTER TABLE modern_orm_membership ADD PRIMARY KEY (user_id, team_id)",
+                reverse_sql=solutions.to_composite_key[0].reverse_sql,
+                state_operations=STATE_OPERATIONS,
+            )
+        ],
+    )
     accepts(exercises, "line_total", solutions.line_total)
     assert exercises.check({}, record=False).passed == 0
 
 
-STATE_OPERATIONS = [migrations.RemoveField("membership", "id"),
-                    migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id"))]
+STATE_OPERATIONS = [
+    migrations.RemoveField("membership", "id"),
+    migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id")),
+]
 
 
 @threaded
 def test_to_composite_key_wrong_answers_fail_with_their_hint():
     reference = solutions.to_composite_key[0]
     rejects(exercises, "to_composite_key", STATE_OPERATIONS, hint="the table has no primary key afterwards")
-    rejects(exercises, "to_composite_key", [migrations.RunSQL(reference.sql, reference.reverse_sql)],
-            hint="give RunSQL the autodetector's operations")
-    recreate = [migrations.RunSQL("DROP TABLE modern_orm_membership; CREATE TABLE modern_orm_membership "
-                                  "(user_id integer, team_id integer, PRIMARY KEY (user_id, team_id))",
-                                  state_operations=STATE_OPERATIONS)]
+    rejects(
+        exercises,
+        "to_composite_key",
+        [migrations.RunSQL(reference.sql, reference.reverse_sql)],
+        hint="give RunSQL the autodetector's operations",
+    )
+    recreate = [
+        migrations.RunSQL(
+            "DROP TABLE modern_orm_membership; CREATE TABLE modern_orm_membership "
+            "(user_id integer, team_id integer, PRIMARY KEY (user_id, team_id))",
+            state_operations=STATE_OPERATIONS,
+        )
+    ]
     rejects(exercises, "to_composite_key", recreate, hint="keep the rows")
-    keeps_id = [migrations.RunSQL(  # the table keeps id as an identity column that Django's state calls a plain field
-        "ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, "
-        "ADD PRIMARY KEY (user_id, team_id)",
-        "ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, ADD PRIMARY KEY (id)",
-        state_operations=[migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id")),
-                          migrations.AlterField("membership", "id", models.BigIntegerField())])]
+    keeps_id = [
+        migrations.RunSQL(  # the table keeps id as an identity column that Django's state calls a plain field
+            "ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, "
+            "ADD PRIMARY KEY (user_id, team_id)",
+            "ALTER TABLE modern_orm_membership DROP CONSTRAINT modern_orm_membership_pkey, ADD PRIMARY KEY (id)",
+            state_operations=[
+                migrations.AddField("membership", "pk", models.CompositePrimaryKey("user_id", "team_id")),
+                migrations.AlterField("membership", "id", models.BigIntegerField()),
+            ],
+        )
+    ]
     rejects(exercises, "to_composite_key", keeps_id, hint="still has its id column")
-    reversed_key = [migrations.RunSQL(reference.sql.replace("(user_id, team_id)", "(team_id, user_id)"),
-                                      reference.reverse_sql, state_operations=STATE_OPERATIONS)]
+    reversed_key = [
+        migrations.RunSQL(
+            reference.sql.replace("(user_id, team_id)", "(team_id, user_id)"),
+            reference.reverse_sql,
+            state_operations=STATE_OPERATIONS,
+        )
+    ]
     rejects(exercises, "to_composite_key", reversed_key, hint="in that order")
     no_way_back = [migrations.RunSQL(reference.sql, state_operations=STATE_OPERATIONS)]
     rejects(exercises, "to_composite_key", no_way_back, hint="give RunSQL a reverse_sql")
@@ -380,8 +426,10 @@ def test_to_composite_key_wrong_answers_fail_with_their_hint():
 def test_line_total_constant_no_discount_and_a_low_threshold_fail():
     rejects(exercises, "line_total", Value(Decimal("22.50")), hint="totals ['22.50', '22.50', '22.50', '22.50']")
     rejects(exercises, "line_total", F("price") * F("quantity"), hint="10 or more items get 10% off")
-    from_five = Case(When(quantity__gte=5, then=F("price") * F("quantity") * Value(Decimal("0.9"))),
-                     default=F("price") * F("quantity"))
+    from_five = Case(
+        When(quantity__gte=5, then=F("price") * F("quantity") * Value(Decimal("0.9"))),
+        default=F("price") * F("quantity"),
+    )
     rejects(exercises, "line_total", from_five, hint="9 or fewer none")
     rejects(exercises, "line_total", Decimal("22.50"), hint="an expression")
 
@@ -395,5 +443,6 @@ def test_the_lesson_never_migrates_onto_sqlite():
     assert not any(router.allow_migrate_model("sqlite", model) for model in lesson)
     assert all(router.allow_migrate_model("default", model) for model in lesson if model is not VirtualLineItem)
     assert {model.__name__ for model in lesson} == {"Enrollment", "LineItem", "VirtualLineItem", "Ticket"}
-    assert router.allow_migrate_model("legacy", VirtualLineItem) and not router.allow_migrate_model("default",
-                                                                                                     VirtualLineItem)
+    assert router.allow_migrate_model("legacy", VirtualLineItem) and not router.allow_migrate_model(
+        "default", VirtualLineItem
+    )

@@ -4,6 +4,7 @@ the replica, on_commit in tests, routers, MongoDB test databases, and the exerci
 Tests that run TestCase classes themselves (run_quietly) do it on test databases of their own
 (`test_course_nb15check`, ...), outside pytest-django's transaction, with database access unblocked.
 """
+
 import copy
 import inspect
 import subprocess
@@ -44,6 +45,7 @@ def result_of(name, answer):
 
 
 # --- declared databases and on_commit (pytest-django) --------------------------------------------
+
 
 @pytest.mark.django_db(databases=["default"])
 def test_an_undeclared_alias_is_refused_with_the_fix_in_the_message(django_capture_on_commit_callbacks):
@@ -86,6 +88,7 @@ def test_a_testcase_rolls_back_each_test_on_every_declared_database(unblocked):
 
 # --- test database settings --------------------------------------------------------------------
 
+
 def test_mirrors_and_dependencies_are_configured():
     _, mirrors = get_unique_databases_and_mirrors(["default", "analytics", "replica"])
     assert mirrors == {"replica": "default", "bouncer": "default"}
@@ -117,12 +120,16 @@ def test_the_checker_runs_on_test_databases_of_its_own_and_restores_the_settings
             seen.update({alias: connections[alias].settings_dict["NAME"] for alias in self.databases})
 
     assert run_quietly(Where).lines == ["test_names: ok"]
-    assert seen == {"default": "test_course_nb15check", "analytics": "test_course_analytics_nb15check",
-                    "replica": "test_course_nb15check"}
+    assert seen == {
+        "default": "test_course_nb15check",
+        "analytics": "test_course_analytics_nb15check",
+        "replica": "test_course_nb15check",
+    }
     assert {alias: connections[alias].settings_dict for alias in connections} == before
 
 
 # --- TEST["MIRROR"] with a real replica ------------------------------------------------------------
+
 
 @pytest.fixture
 def replica_on(unblocked):
@@ -187,6 +194,7 @@ def test_without_the_fix_a_committed_write_waits_for_replay(replica_on):
 
 # --- routers ----------------------------------------------------------------------------------------
 
+
 def test_analytics_router_routes_its_app_and_abstains_elsewhere():
     from course_project.lessons.multiple_databases.analytics.models import PageView
     from course_project.lessons.multiple_databases.routers import AnalyticsRouter
@@ -197,8 +205,10 @@ def test_analytics_router_routes_its_app_and_abstains_elsewhere():
     assert (Account.objects.db, AuditEntry.objects.db, PageView.objects.db) == ("default", "analytics", "analytics")
     assert AuditEntry.objects.using("default").db == "default"
     assert [a for a in ("default", "analytics") if router.allow_migrate_model(a, Account)] == ["default"]
-    assert [a for a in ("default", "analytics") if router.allow_migrate_model(a, AuditEntry)] == ["default",
-                                                                                                   "analytics"]
+    assert [a for a in ("default", "analytics") if router.allow_migrate_model(a, AuditEntry)] == [
+        "default",
+        "analytics",
+    ]
 
 
 def test_a_broken_router_first_in_the_list_changes_the_routing():
@@ -222,6 +232,7 @@ def test_tables_exist_where_the_routers_allow(unblocked):
 
 # --- MongoDB --------------------------------------------------------------------------------------
 
+
 def test_django_mongodb_backend_reports_no_transactions():
     assert connections["mongodb"].features.supports_transactions is False
 
@@ -244,18 +255,32 @@ def test_mongoengine_a_database_in_the_uri_wins_over_db():
 
 # --- python manage.py test ------------------------------------------------------------------------
 
+
 def test_manage_py_test_runs_clean_with_the_course_runner(unblocked):
     """Django's own runner (settings.TEST_RUNNER): mirrors reach the primary, and every test database is
     dropped at the end (no "being accessed by other users" from pgBouncer)."""
-    run = subprocess.run([sys.executable, "manage.py", "test", "course_project.lessons.testing_multiple_databases",
-                          "--db-suffix", "nb15cli", "--noinput"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "test",
+            "course_project.lessons.testing_multiple_databases",
+            "--db-suffix",
+            "nb15cli",
+            "--noinput",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Ran 3 tests" in run.stderr and "\nOK" in run.stderr
     assert leftover_test_databases("nb15cli") == []
 
 
 # --- exercises --------------------------------------------------------------------------------------
+
 
 def test_the_notebook_stubs_are_the_exercises():
     assert_stubs_match(exercises, NOTEBOOK.name)
@@ -276,8 +301,14 @@ def test_reference_answers_pass(unblocked):
     assert exercises.check({}).passed == 0
 
 
-def audit_tests(databases=("default", "analytics"), capture=True, through_router=False, count_callbacks=True,
-                check_account=True, rollback=True):
+def audit_tests(
+    databases=("default", "analytics"),
+    capture=True,
+    through_router=False,
+    count_callbacks=True,
+    check_account=True,
+    rollback=True,
+):
     """AuditTests variants a learner might write."""
     from contextlib import nullcontext
 
@@ -295,9 +326,13 @@ def audit_tests(databases=("default", "analytics"), capture=True, through_router
             self.assertEqual([str(e) for e in entries], ["ada: opened"])
 
         if rollback:
+
             def test_rolled_back(self):
-                with (self.captureOnCommitCallbacks(execute=True), self.assertRaises(RuntimeError),
-                      transaction.atomic(using="default")):
+                with (
+                    self.captureOnCommitCallbacks(execute=True),
+                    self.assertRaises(RuntimeError),
+                    transaction.atomic(using="default"),
+                ):
                     open_account("bo")
                     raise RuntimeError("roll back")
                 self.assertFalse(Account.objects.using("default").exists())
@@ -337,14 +372,17 @@ def test_audit_tests_constant_and_trivial_answers_fail(unblocked):
     assert "no tests ran" in result_of("AuditTests", Empty).message
 
 
-@pytest.mark.parametrize("variant,hint", [
-    ({"databases": ("default",)}, "declare exactly the databases the test touches"),
-    ({"capture": False}, "your test fails on the correct code (test_open_account: FAIL AssertionError"),
-    ({"through_router": True}, "also passes with a broken router that writes the audit entry to default"),
-    ({"count_callbacks": False, "rollback": False}, "writes the audit entry at once"),
-    ({"rollback": False}, "writes the audit entry at once"),  # the notebook's AuditCaptured plus the account
-    ({"check_account": False}, "never stores the account"),
-])
+@pytest.mark.parametrize(
+    "variant,hint",
+    [
+        ({"databases": ("default",)}, "declare exactly the databases the test touches"),
+        ({"capture": False}, "your test fails on the correct code (test_open_account: FAIL AssertionError"),
+        ({"through_router": True}, "also passes with a broken router that writes the audit entry to default"),
+        ({"count_callbacks": False, "rollback": False}, "writes the audit entry at once"),
+        ({"rollback": False}, "writes the audit entry at once"),  # the notebook's AuditCaptured plus the account
+        ({"check_account": False}, "never stores the account"),
+    ],
+)
 def test_audit_tests_plausible_mistakes_get_their_hint(unblocked, variant, hint):
     result = result_of("AuditTests", audit_tests(**variant))
     assert result.passed is False and hint in result.message, result.message
@@ -358,8 +396,10 @@ def test_allow_migrate_constant_answers_fail():
     for constant in (True, False, None):
         result = result_of("allow_migrate", lambda db, app_label, model_name=None, _c=constant, **hints: _c)
         assert result.passed is False, constant
-    assert "abstain (return None) for other apps" in result_of(
-        "allow_migrate", lambda db, app_label, model_name=None, **hints: True).message
+    assert (
+        "abstain (return None) for other apps"
+        in result_of("allow_migrate", lambda db, app_label, model_name=None, **hints: True).message
+    )
 
 
 def test_allow_migrate_plausible_mistakes_get_their_hint():
@@ -371,8 +411,9 @@ def test_allow_migrate_plausible_mistakes_get_their_hint():
 
     assert "abstain (return None) for other apps" in result_of("allow_migrate", false_for_others).message
     message = result_of("allow_migrate", ignores_the_model).message
-    assert message.startswith("allow_migrate('analytics', 'testing_multiple_databases', model_name='auditentry') "
-                              "returned False"), message
+    assert message.startswith(
+        "allow_migrate('analytics', 'testing_multiple_databases', model_name='auditentry') returned False"
+    ), message
 
     def every_model_by_its_databases(db, app_label, model_name=None, **hints):  # Account has no tuple
         if app_label != "testing_multiple_databases":
@@ -380,8 +421,9 @@ def test_allow_migrate_plausible_mistakes_get_their_hint():
         return db in ("default", "analytics") if model_name != "account" else db == "default"
 
     message = result_of("allow_migrate", every_model_by_its_databases).message
-    assert message.startswith("allow_migrate('analytics', 'testing_multiple_databases', model_name=None) "
-                              "returned True"), message
+    assert message.startswith(
+        "allow_migrate('analytics', 'testing_multiple_databases', model_name=None) returned True"
+    ), message
 
     def deny_list(db, app_label, model_name=None, **hints):  # allows AuditEntry wherever it is not denied
         if app_label != "testing_multiple_databases":
@@ -391,8 +433,9 @@ def test_allow_migrate_plausible_mistakes_get_their_hint():
         return db == "default"
 
     message = result_of("allow_migrate", deny_list).message
-    assert message.startswith("allow_migrate('sqlite', 'testing_multiple_databases', model_name='auditentry') "
-                              "returned True"), message
+    assert message.startswith(
+        "allow_migrate('sqlite', 'testing_multiple_databases', model_name='auditentry') returned True"
+    ), message
 
 
 def test_allow_migrate_reusing_the_course_router_fails():
@@ -401,7 +444,9 @@ def test_allow_migrate_reusing_the_course_router_fails():
     def one_liner(db, app_label, model_name=None, **hints):  # right answers, but [5]'s rule reused
         return db in aliases_for(app_label, model_name) if app_label == "testing_multiple_databases" else None
 
-    for reused in (one_liner, LessonRouter().allow_migrate,
-                   lambda db, app_label, model_name=None, **hints: LessonRouter().allow_migrate(db, app_label,
-                                                                                                  model_name)):
+    for reused in (
+        one_liner,
+        LessonRouter().allow_migrate,
+        lambda db, app_label, model_name=None, **hints: LessonRouter().allow_migrate(db, app_label, model_name),
+    ):
         assert "write the rules out yourself" in result_of("allow_migrate", reused).message

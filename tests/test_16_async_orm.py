@@ -1,4 +1,5 @@
 """Notebook 16: the async ORM, ASGI and races in SQL, against the live servers."""
+
 import asyncio
 import json
 import subprocess
@@ -25,18 +26,27 @@ threaded = pytest.mark.django_db(databases=["default", "legacy"], transaction=Tr
 
 # --- 4. The async ORM ----------------------------------------------------------------------------
 
+
 @threaded  # the async ORM runs in a worker thread, on a connection of its own
 def test_the_async_orm_methods():
     Job.objects.bulk_create([Job(name=f"job-{i:02}") for i in range(5)])
 
     async def main():
-        return (await Job.objects.acount(), (await Job.objects.aget(name="job-03")).name,
-                [j.name async for j in Job.objects.filter(name__lt="job-02")],
-                [j.name async for j in Job.objects.order_by("-id").aiterator(chunk_size=2)],
-                await sync_to_async(connections.close_all)())  # the async ORM's worker thread's connection
+        return (
+            await Job.objects.acount(),
+            (await Job.objects.aget(name="job-03")).name,
+            [j.name async for j in Job.objects.filter(name__lt="job-02")],
+            [j.name async for j in Job.objects.order_by("-id").aiterator(chunk_size=2)],
+            await sync_to_async(connections.close_all)(),
+        )  # the async ORM's worker thread's connection
 
-    assert asyncio.run(main()) == (5, "job-03", ["job-00", "job-01"],
-                                   ["job-04", "job-03", "job-02", "job-01", "job-00"], None)
+    assert asyncio.run(main()) == (
+        5,
+        "job-03",
+        ["job-00", "job-01"],
+        ["job-04", "job-03", "job-02", "job-01", "job-00"],
+        None,
+    )
 
 
 def test_without_the_variable_sync_orm_calls_in_an_event_loop_fail(monkeypatch):
@@ -123,8 +133,9 @@ connections["asgi_pool"].close_pool()
 def test_under_asgi_persistent_connections_are_never_reused_but_a_pool_is():
     """In a fresh process (Django's real ASGI handler, no test-case machinery), on the course database:
     the view only asks PostgreSQL for its process id."""
-    probe = subprocess.run([sys.executable, "-c", ASGI_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                           timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", ASGI_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert probe.returncode == 0, probe.stderr
     replies = json.loads(probe.stdout)
     assert len({r["pid"] for r in replies["asgi_persistent"]}) == 4
@@ -133,6 +144,7 @@ def test_under_asgi_persistent_connections_are_never_reused_but_a_pool_is():
 
 
 # --- 5. Races in SQL -----------------------------------------------------------------------------
+
 
 def shop(alias, balance=100):
     Account.objects.using(alias).all().delete()
@@ -185,8 +197,9 @@ def test_select_for_update_serialises_read_decide_write(alias):
 
 
 @threaded
-@pytest.mark.parametrize("alias,message", [("default", 'could not obtain lock on row in relation "async_orm_account"'),
-                                           ("legacy", "1205")])
+@pytest.mark.parametrize(
+    "alias,message", [("default", 'could not obtain lock on row in relation "async_orm_account"'), ("legacy", "1205")]
+)
 def test_nowait_fails_at_once_on_a_locked_row(alias, message):
     shop(alias)
     locked, release = threading.Event(), threading.Event()
@@ -263,6 +276,7 @@ def test_a_deadlock_is_detected_and_a_retry_succeeds(alias, message):
 
 # --- Exercises -----------------------------------------------------------------------------------
 
+
 def test_notebook_stubs_are_the_exercises():
     assert_stubs_match(exercises, "16_async_orm.ipynb")
 
@@ -333,8 +347,9 @@ def conditional_updates_in_a_transaction(source, target, amount):
 
 def lock_both_in_scan_order(source, target, amount):
     with transaction.atomic():
-        balance = dict(Account.objects.select_for_update().filter(name__in=[source, target])
-                       .values_list("name", "balance"))
+        balance = dict(
+            Account.objects.select_for_update().filter(name__in=[source, target]).values_list("name", "balance")
+        )
         if balance[source] < amount:
             return False
         Account.objects.filter(name=source).update(balance=F("balance") - amount)
@@ -345,8 +360,7 @@ def lock_both_in_scan_order(source, target, amount):
 def two_transactions(source, target, amount):
     """Ordered locks and F(), but the second write commits in a transaction of its own."""
     with transaction.atomic():
-        rows = {a.name: a for a in Account.objects.select_for_update()
-                .filter(name__in=[source, target]).order_by("pk")}
+        rows = {a.name: a for a in Account.objects.select_for_update().filter(name__in=[source, target]).order_by("pk")}
         if rows[source].balance < amount:
             return False
         Account.objects.filter(name=source).update(balance=F("balance") - amount)

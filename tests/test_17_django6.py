@@ -4,6 +4,7 @@ The suite runs on Django 5.2, so the Django 6.1 side runs once in a subprocess (
 this worker's course instance) and reports what happened; the tests here assert on that. Where the
 environment cannot exist (Python 3.11 only), those tests are SKIPPED with the reason `./course` gives.
 """
+
 import json
 import subprocess
 import sys
@@ -23,29 +24,61 @@ SQL = ["default", "legacy", "sqlite"]
 WRONG = [
     ("book_labels", "def book_labels(books):\n    return [f'{b.title} by {b.author.name}' for b in books]", "N+1"),
     ("book_labels", "def book_labels(books):\n    return ['Earthsea by Le Guin']", "expected"),
-    ("titles_by_author", "def titles_by_author(alias):\n    return {a.name: ', '.join(b.title for b in "
-                         "a.books.order_by('title')) for a in Author.objects.using(alias) if a.books.exists()}",
-     "queries"),
-    ("titles_by_author", "def titles_by_author(alias):\n    return dict(Author.objects.using(alias).filter("
-                         "books__isnull=False).annotate(t=StringAgg('books__title', Value(','), "
-                         "order_by='books__title')).values_list('name', 't'))", "expected"),
-    ("titles_by_author", "def titles_by_author(alias):\n    return dict(Author.objects.using(alias).annotate("
-                         "t=StringAgg('books__title', Value(', '), order_by='books__title')).values_list('name', 't'))",
-     "authors with no books left out"),
-    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
-                      "    return item.total", "FieldFetchBlocked"),
-    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
-                      "    item.refresh_from_db()\n    return item.total", "refresh_from_db"),
+    (
+        "titles_by_author",
+        "def titles_by_author(alias):\n    return {a.name: ', '.join(b.title for b in "
+        "a.books.order_by('title')) for a in Author.objects.using(alias) if a.books.exists()}",
+        "queries",
+    ),
+    (
+        "titles_by_author",
+        "def titles_by_author(alias):\n    return dict(Author.objects.using(alias).filter("
+        "books__isnull=False).annotate(t=StringAgg('books__title', Value(','), "
+        "order_by='books__title')).values_list('name', 't'))",
+        "expected",
+    ),
+    (
+        "titles_by_author",
+        "def titles_by_author(alias):\n    return dict(Author.objects.using(alias).annotate("
+        "t=StringAgg('books__title', Value(', '), order_by='books__title')).values_list('name', 't'))",
+        "authors with no books left out",
+    ),
+    (
+        "save_quantity",
+        "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n    return item.total",
+        "FieldFetchBlocked",
+    ),
+    (
+        "save_quantity",
+        "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+        "    item.refresh_from_db()\n    return item.total",
+        "refresh_from_db",
+    ),
     ("save_quantity", "def save_quantity(item, quantity):\n    return item.price * quantity", "save()"),
-    ("save_quantity", "def save_quantity(item, quantity):\n    LineItem.objects.using(item._state.db).filter("
-                      "pk=item.pk).update(quantity=quantity)\n    return item.price * quantity",
-     "computes the total"),
-    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
-                      "    return item.price * quantity", "computes the total"),
-    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
-                      "    item.total = item.price * quantity\n    return item.total", "computes the total"),
-    ("save_quantity", "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
-                      "    return item.quantity * 0", "returned"),
+    (
+        "save_quantity",
+        "def save_quantity(item, quantity):\n    LineItem.objects.using(item._state.db).filter("
+        "pk=item.pk).update(quantity=quantity)\n    return item.price * quantity",
+        "computes the total",
+    ),
+    (
+        "save_quantity",
+        "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+        "    return item.price * quantity",
+        "computes the total",
+    ),
+    (
+        "save_quantity",
+        "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+        "    item.total = item.price * quantity\n    return item.total",
+        "computes the total",
+    ),
+    (
+        "save_quantity",
+        "def save_quantity(item, quantity):\n    item.quantity = quantity\n    item.save()\n"
+        "    return item.quantity * 0",
+        "returned",
+    ),
 ]
 
 
@@ -59,9 +92,13 @@ def facts():
 
 # --- the environment: its own pins, on Django 6.1, never the course's ------------------------------------------
 
+
 def pins(name):
-    return {Requirement(line).name.lower(): line for line in (PROJECT_ROOT / name).read_text().splitlines()
-            if line.strip() and not line.startswith("#")}
+    return {
+        Requirement(line).name.lower(): line
+        for line in (PROJECT_ROOT / name).read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
 
 
 def test_the_kernel_pins_django_61_and_the_course_pins_elsewhere():
@@ -69,8 +106,9 @@ def test_the_kernel_pins_django_61_and_the_course_pins_elsewhere():
     assert mine.pop("django") == "Django==6.1.3"
     assert mine.pop("django-mongodb-backend") == "django-mongodb-backend==6.1.0"
     for name, line in mine.items():
-        assert course.get(name) == line, \
+        assert course.get(name) == line, (
             f"{name}: requirements-django6.txt pins {line}, requirements.txt {course.get(name)}"
+        )
 
 
 def test_the_notebook_names_its_kernel_and_the_stubs_are_its_exercises():
@@ -81,9 +119,13 @@ def test_the_notebook_names_its_kernel_and_the_stubs_are_its_exercises():
 
 @pytest.mark.skipif(not REASON, reason="the kernel exists here: the notebook runs instead")
 def test_without_the_kernel_the_notebook_is_reported_skipped_with_the_reason():
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", "-rs",
-                           f"notebooks/{django6_kernel.NOTEBOOK}"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", "-rs", f"notebooks/{django6_kernel.NOTEBOOK}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-2000:]
     assert " passed" not in done.stdout and " skipped" in done.stdout, done.stdout[-2000:]
     assert REASON in done.stdout.replace("\n", ""), done.stdout[-2000:]
@@ -98,6 +140,7 @@ def test_the_project_boots_on_django_61_and_its_mongodb_backend(facts):
 
 # --- 1. fetch modes ----------------------------------------------------------------------------------------------
 
+
 @needs_kernel
 @pytest.mark.parametrize("alias", SQL + ["mongodb"])
 def test_fetch_peers_turns_n_plus_one_into_two_and_fetch_raise_blocks(facts, alias):
@@ -109,6 +152,7 @@ def test_fetch_peers_turns_n_plus_one_into_two_and_fetch_raise_blocks(facts, ali
 
 
 # --- 2. delete rules -----------------------------------------------------------------------------------------------
+
 
 @needs_kernel
 @pytest.mark.parametrize("alias", SQL)
@@ -128,6 +172,7 @@ def test_db_set_default_is_refused_for_mariadb_and_db_set_null_needs_null(facts)
 
 
 # --- 3. StringAgg, AnyValue ------------------------------------------------------------------------------------------
+
 
 @needs_kernel
 @pytest.mark.parametrize("alias", SQL + ["mongodb"])
@@ -149,6 +194,7 @@ def test_any_value_where_the_database_has_it(facts, alias):
 
 # --- 4. GeneratedField after save() ----------------------------------------------------------------------------------
 
+
 @needs_kernel
 @pytest.mark.parametrize("alias, sent", [("default", 1), ("sqlite", 1), ("legacy", 2)])
 def test_generated_field_is_current_after_save(facts, alias, sent):
@@ -164,10 +210,12 @@ def test_mongodb_refuses_db_rules_and_generated_fields_in_its_checks_and_never_c
 
 # --- 5. removals and the new default, 5.2 against 6.1 ------------------------------------------------------------
 
+
 @needs_kernel
 def test_what_52_warns_about_61_refuses(facts):
-    (check52, check61), (save52, save61), (order52, order61), (condition52, condition61), (auto52, auto61) = \
-        facts["upgrade"].values()
+    (check52, check61), (save52, save61), (order52, order61), (condition52, condition61), (auto52, auto61) = facts[
+        "upgrade"
+    ].values()
     assert check52 == "RemovedInDjango60Warning: CheckConstraint.check is deprecated in favor of `.condition`.\nworks"
     assert check61 == "TypeError: CheckConstraint.__init__() got an unexpected keyword argument 'check'"
     assert save52.startswith("RemovedInDjango60Warning: Passing positional arguments to save() is deprecated")
@@ -180,15 +228,16 @@ def test_what_52_warns_about_61_refuses(facts):
 
 # --- 6. minimums ---------------------------------------------------------------------------------------------------
 
+
 @needs_kernel
 def test_the_minimums_and_the_servers_meet_them(facts):
-    assert {alias: facts[alias]["minimum"] for alias in SQL} == {"default": [15], "legacy": [10, 11],
-                                                                 "sqlite": [3, 37]}
+    assert {alias: facts[alias]["minimum"] for alias in SQL} == {"default": [15], "legacy": [10, 11], "sqlite": [3, 37]}
     for alias in SQL:
         assert facts[alias]["version"] >= facts[alias]["minimum"]
 
 
 # --- exercises -------------------------------------------------------------------------------------------------------
+
 
 @needs_kernel
 def test_every_exercise_has_a_hint_and_its_reference_answer_passes(facts):

@@ -1,4 +1,5 @@
 """The course benchmark runs end to end in quick mode and writes its report (timings are not judged)."""
+
 import json
 import subprocess
 import sys
@@ -11,8 +12,13 @@ from course_project.env import PROJECT_ROOT
 @pytest.mark.timeout(180)
 def test_quick_benchmark_writes_every_section(tmp_path):
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, "-m", "course_tools", "bench", "--quick", "--out", str(out)],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=170)
+    result = subprocess.run(
+        [sys.executable, "-m", "course_tools", "bench", "--quick", "--out", str(out)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(out.read_text())
     assert set(report) >= {"per_query_ms", "per_request_ms", "bulk_rows_per_s", "notebook_suite_s", "machine"}

@@ -1,4 +1,5 @@
 """The notebooks' bootstrap: idempotent, and a dead server is one clear message within seconds."""
+
 import subprocess
 import sys
 
@@ -12,13 +13,14 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
 
 def run_in_notebook_folder(code: str):
-    return subprocess.run([sys.executable, "-c", code], cwd=NOTEBOOKS, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-c", code], cwd=NOTEBOOKS, capture_output=True, text=True, timeout=60)
 
 
 def test_setup_twice_in_one_process():
-    code = ("from course_setup import setup; setup('postgres'); setup('postgres'); "
-            "import os; print(os.environ['DJANGO_SETTINGS_MODULE'], os.environ['DJANGO_ALLOW_ASYNC_UNSAFE'])")
+    code = (
+        "from course_setup import setup; setup('postgres'); setup('postgres'); "
+        "import os; print(os.environ['DJANGO_SETTINGS_MODULE'], os.environ['DJANGO_ALLOW_ASYNC_UNSAFE'])"
+    )
     result = run_in_notebook_folder(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Django 5.2 is set up") == 2
@@ -27,11 +29,13 @@ def test_setup_twice_in_one_process():
 
 def test_setup_inside_a_running_event_loop():
     """What Jupyter does: the ORM is called while an asyncio loop runs."""
-    code = ("import asyncio\nfrom course_setup import setup\n"
-            "async def cell():\n    setup('postgres', quiet=True)\n"
-            "    from django.db import connection\n    cursor = connection.cursor()\n"
-            "    cursor.execute('SELECT 1')\n    print(cursor.fetchone()[0] == 1)\n"
-            "asyncio.run(cell())")
+    code = (
+        "import asyncio\nfrom course_setup import setup\n"
+        "async def cell():\n    setup('postgres', quiet=True)\n"
+        "    from django.db import connection\n    cursor = connection.cursor()\n"
+        "    cursor.execute('SELECT 1')\n    print(cursor.fetchone()[0] == 1)\n"
+        "asyncio.run(cell())"
+    )
     result = run_in_notebook_folder(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"

@@ -5,6 +5,7 @@ with a random token. Playwright drives Debian's /usr/bin/chromium (no browser do
 bootstrap and server-status cells of 00_start_here.ipynb, and checks their fresh outputs.
 The screenshot is saved to var/artifacts/jupyterlab.png.
 """
+
 import json
 import os
 import secrets
@@ -21,11 +22,20 @@ from course_project.env import PROJECT_ROOT
 from course_project.services.config import servers
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                  "--disable-background-networking", "--disable-component-update"]  # tests/test_hub.py too
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]  # tests/test_hub.py too
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
-pytestmark = [pytest.mark.timeout(240),
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")]
+pytestmark = [
+    pytest.mark.timeout(240),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
 
 
 def free_port():
@@ -41,12 +51,29 @@ def lab(tmp_path_factory):
     settings.mkdir(parents=True)
     (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))  # never touch the file
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+    }
     log = open(tmp / "lab.log", "w")  # noqa: SIM115 (JupyterLab writes to it until the fixture ends)
-    proc = subprocess.Popen([sys.executable, "-m", "course_tools", "lab", "--no-browser", f"--ServerApp.port={port}",
-                             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "course_tools",
+            "lab",
+            "--no-browser",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -107,8 +134,9 @@ def test_start_here_runs_in_jupyterlab(lab):
         for name in servers():
             assert any(line.split()[:1] == [name] and " up " in f" {line} " for line in text.splitlines()), text
         assert cells.nth(2).locator(".jp-InputPrompt").inner_text().strip() == f"[{first + 1}]:"  # a fresh run
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
-                              ".jp-OutputArea-output.jp-mod-error")
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-OutputArea-output.jp-mod-error"
+        )
         expect(errors).to_have_count(0)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "jupyterlab.png"))

@@ -1,4 +1,5 @@
 """The exercise checker every notebook ends with."""
+
 from course_project.runtime.checker import NOT_ATTEMPTED, Exercises
 
 exercises = Exercises("demo")

@@ -3,6 +3,7 @@
 Compose cannot run here (no Docker engine), so this reads the file and compares it with
 what the native backend does, and validates it with Debian's docker-compose if installed.
 """
+
 import os
 import re
 import shutil
@@ -21,13 +22,21 @@ from course_project.services.native.postgres import pg as native_pg
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-PORT_VAR = {"postgres": "POSTGRES_PORT", "replica": "POSTGRES_REPLICA_PORT", "pgbouncer": "PGBOUNCER_PORT",
-            "mariadb": "MARIADB_PORT", "mongodb": "MONGO_PORT"}
+PORT_VAR = {
+    "postgres": "POSTGRES_PORT",
+    "replica": "POSTGRES_REPLICA_PORT",
+    "pgbouncer": "PGBOUNCER_PORT",
+    "mariadb": "MARIADB_PORT",
+    "mongodb": "MONGO_PORT",
+}
 
 
 def example_keys():
-    return {line.split("=", 1)[0] for line in ENV_EXAMPLE.read_text().splitlines()
-            if "=" in line and not line.startswith("#")}
+    return {
+        line.split("=", 1)[0]
+        for line in ENV_EXAMPLE.read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    }
 
 
 def test_same_servers_same_order():
@@ -48,8 +57,10 @@ def test_every_variable_compose_uses_is_in_env_example():
     assert used <= example_keys(), used - example_keys()
 
 
-@pytest.mark.parametrize("name,image", [("postgres", "postgres:15"), ("replica", "postgres:15"),
-                                        ("mariadb", "mariadb:10.11"), ("mongodb", "mongo:7")])
+@pytest.mark.parametrize(
+    "name,image",
+    [("postgres", "postgres:15"), ("replica", "postgres:15"), ("mariadb", "mariadb:10.11"), ("mongodb", "mongo:7")],
+)
 def test_images_pinned_to_the_oldest_supported_releases(name, image):
     assert SERVICES[name]["image"] == image
 
@@ -58,8 +69,9 @@ def version(text: str) -> tuple:
     return tuple(int(n) for n in re.search(r"\b(\d+)\.(\d+)", text).groups())
 
 
-NATIVE_ONLY = pytest.mark.skipif(services.backend() == "compose",
-                                 reason="needs the native servers' binaries; on compose the images are the servers")
+NATIVE_ONLY = pytest.mark.skipif(
+    services.backend() == "compose", reason="needs the native servers' binaries; on compose the images are the servers"
+)
 
 
 @NATIVE_ONLY
@@ -71,8 +83,9 @@ def test_the_images_are_the_floor_and_native_servers_meet_it():
     assert images["mariadb"] == f"mariadb:{MARIADB_MIN[0]}.{MARIADB_MIN[1]}"
     pg = subprocess.run([native_pg("postgres"), "--version"], capture_output=True, text=True).stdout
     assert version(pg)[0] >= PG_MIN, pg
-    maria = subprocess.run([shutil.which("mariadbd") or "/usr/sbin/mariadbd", "--version"],
-                           capture_output=True, text=True).stdout
+    maria = subprocess.run(
+        [shutil.which("mariadbd") or "/usr/sbin/mariadbd", "--version"], capture_output=True, text=True
+    ).stdout
     assert version(maria.split("Ver", 1)[1]) >= MARIADB_MIN, maria
     assert "debian:bookworm" in (HERE / "pgbouncer" / "Dockerfile").read_text()  # pgBouncer 1.18, the floor too
 
@@ -85,8 +98,12 @@ def test_healthchecks_and_ordered_start():
 
 
 def test_named_volumes_for_data():
-    for name, mount in [("postgres", "/var/lib/postgresql/data"), ("replica", "/var/lib/postgresql/data"),
-                        ("mariadb", "/var/lib/mysql"), ("mongodb", "/data/db")]:
+    for name, mount in [
+        ("postgres", "/var/lib/postgresql/data"),
+        ("replica", "/var/lib/postgresql/data"),
+        ("mariadb", "/var/lib/mysql"),
+        ("mongodb", "/data/db"),
+    ]:
         volume = next(v.split(":")[0] for v in SERVICES[name]["volumes"] if v.split(":")[1] == mount)
         assert volume in COMPOSE["volumes"], (name, volume)
 
@@ -101,8 +118,7 @@ def mounted(name, target_suffix):
 
 def test_init_scripts_are_executable():
     """The images' entrypoints run executable scripts in their own shell instead of sourcing them."""
-    for script in ("postgres/init.sh", "mariadb/init.sh", "postgres/replica-entrypoint.sh",
-                   "pgbouncer/entrypoint.sh"):
+    for script in ("postgres/init.sh", "mariadb/init.sh", "postgres/replica-entrypoint.sh", "pgbouncer/entrypoint.sh"):
         assert os.access(HERE / script, os.X_OK), script
 
 
@@ -127,6 +143,7 @@ def test_same_names_and_users():
     assert mongo["MONGO_INITDB_ROOT_USERNAME"] == "${MONGO_ROOT_USER}"
     # the native backend provisions from the same variables
     from course_project.services.native.postgres import course_env
+
     compose_only = {"COURSE_HBA_REPLICATION", "COURSE_INCLUDE_CONF"}
     assert set(course_env()) == {k for k in pg_env if k.startswith("COURSE_")} - compose_only
 
@@ -143,18 +160,25 @@ def test_mongodb_is_a_replica_set_with_auth_on_both_paths():
     from pymongo import MongoClient
 
     from course_project.services.config import mongo_uri
+
     with MongoClient(mongo_uri(), serverSelectionTimeoutMS=3000) as client:
         hello = client.admin.command("hello")
         assert hello.get("setName"), "the native server should present itself as a replica set too"
-    with (MongoClient(mongo_uri(password="wrong"), serverSelectionTimeoutMS=3000) as client,
-          pytest.raises(Exception, match="(?i)auth")):
+    with (
+        MongoClient(mongo_uri(password="wrong"), serverSelectionTimeoutMS=3000) as client,
+        pytest.raises(Exception, match="(?i)auth"),
+    ):
         client.admin.command("ping")
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="Debian's docker-compose is not installed")
 def test_compose_file_is_valid():
-    result = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "--env-file", str(ENV_FILE),
-                             "config", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "--env-file", str(ENV_FILE), "config", "-q"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 

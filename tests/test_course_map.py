@@ -1,4 +1,5 @@
 """The course map (course_project/lessons) matches the notebooks, the apps, the tests and the README."""
+
 from django.apps import apps
 
 from course_project.env import PROJECT_ROOT

@@ -1,4 +1,5 @@
 """requirements*.txt are the one source of package versions; the lock and environment.yml agree with them."""
+
 import sys
 from importlib.metadata import version
 
@@ -53,8 +54,11 @@ def test_the_environment_is_the_lock_and_nothing_else():
     installed = {d.metadata["Name"].lower().replace("_", "-"): d.version for d in distributions()}
     extra = set(installed) - set(pins) - {"pip", "setuptools"}
     assert not extra, f"installed but not in the lock: {sorted(extra)}"
-    wrong = {name: (installed.get(name), want) for name, want in pins.items()
-             if name in installed and installed[name] != want}
+    wrong = {
+        name: (installed.get(name), want)
+        for name, want in pins.items()
+        if name in installed and installed[name] != want
+    }
     assert not wrong, wrong
 
 
@@ -82,8 +86,9 @@ def installed_in_the_server_environment(name: str) -> str:
     if services.backend() == "compose":
         pytest.skip(f"{name} is for the native servers; these run in compose")
     code = f"import importlib.metadata as m; print(m.version({name!r}))"
-    return subprocess.run([str(SERVER_VENV / "bin" / "python"), "-c", code], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [str(SERVER_VENV / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 @pytest.mark.parametrize("python", [(3, 11), (3, 13), (3, 14), (3, 15)])
@@ -93,8 +98,9 @@ def test_the_set_up_reads_the_secantusdb_pin_as_packaging_does(python):
     (line,) = [line for line in requirements("requirements.txt") if line.lower().startswith("secantusdb")]
     req = Requirement(line)
     assert mongodb_env.pinned_version() == next(iter(req.specifier)).version
-    gets_a_wheel = req.marker.evaluate({"python_version": "{}.{}".format(*python),
-                                        "python_full_version": "{}.{}.0".format(*python)})
+    gets_a_wheel = req.marker.evaluate(
+        {"python_version": "{}.{}".format(*python), "python_full_version": "{}.{}.0".format(*python)}
+    )
     assert (python >= mongodb_env.below()) is not gets_a_wheel
 
 
@@ -119,6 +125,10 @@ def test_the_legacy_djongo_environment_is_pinned_and_installed():
     assert python.exists(), "./course setup creates .venv-djongo"
     import subprocess
 
-    out = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('djongo'))"],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m; print(m.version('djongo'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert out == "1.3.7"

@@ -8,6 +8,7 @@ learner's JupyterLab; then one is stopped (their databases stop too), comes back
 and comes back again. Finally the hub is killed outright and the next one cleans up after it.
 Needs root (OS users), Node.js/npm (the proxy) and, for the browser step, Debian's Chromium.
 """
+
 import json
 import os
 import pwd
@@ -85,13 +86,15 @@ def sessions(hub):
     prepared = hub.course("hub", "prepare", NAMES[0], timeout=600)
     assert prepared.returncode == 0, prepared.stderr
     assert os.path.exists(stamp(NAMES[0])), "prepare migrated their databases"
-    assert not any(port_open("127.0.0.1", int(instance_env(NAMES[0])[key])) for key in PORT_KEYS), \
+    assert not any(port_open("127.0.0.1", int(instance_env(NAMES[0])[key])) for key in PORT_KEYS), (
         "prepare leaves their servers stopped until they log in"
+    )
 
     def arrive(person):
         person.login()
         person.start_server()
         return person
+
     with ThreadPoolExecutor(len(people)) as pool:
         try:
             return list(pool.map(arrive, people))
@@ -129,19 +132,35 @@ def test_learners_are_isolated(sessions):
     a, b = NAMES[0], NAMES[1]
     mine, theirs = instance_env(a), instance_env(b)
     assert mine["POSTGRES_PORT"] != theirs["POSTGRES_PORT"]
-    for user, password in ((mine["POSTGRES_USER"], mine["POSTGRES_PASSWORD"]),
-                           ("postgres", mine["POSTGRES_SUPERUSER_PASSWORD"])):
+    for user, password in (
+        (mine["POSTGRES_USER"], mine["POSTGRES_PASSWORD"]),
+        ("postgres", mine["POSTGRES_SUPERUSER_PASSWORD"]),
+    ):
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
-            psycopg.connect(host="127.0.0.1", port=theirs["POSTGRES_PORT"], user=user, password=password,
-                            dbname="postgres", connect_timeout=5)
+            psycopg.connect(
+                host="127.0.0.1",
+                port=theirs["POSTGRES_PORT"],
+                user=user,
+                password=password,
+                dbname="postgres",
+                connect_timeout=5,
+            )
     for user, password in ((mine["MARIADB_USER"], mine["MARIADB_PASSWORD"]), ("root", mine["MARIADB_ROOT_PASSWORD"])):
         with pytest.raises(MySQLdb.OperationalError, match="Access denied"):
-            MySQLdb.connect(host="127.0.0.1", port=int(theirs["MARIADB_PORT"]), user=user, password=password,
-                            connect_timeout=5)
+            MySQLdb.connect(
+                host="127.0.0.1", port=int(theirs["MARIADB_PORT"]), user=user, password=password, connect_timeout=5
+            )
     logins = ((mine["MONGO_USER"], mine["MONGO_PASSWORD"]), (mine["MONGO_ROOT_USER"], mine["MONGO_ROOT_PASSWORD"]))
     for user, password in logins:
-        client = MongoClient(host="127.0.0.1", port=int(theirs["MONGO_PORT"]), username=user, password=password,
-                             authSource="admin", directConnection=True, serverSelectionTimeoutMS=5000)
+        client = MongoClient(
+            host="127.0.0.1",
+            port=int(theirs["MONGO_PORT"]),
+            username=user,
+            password=password,
+            authSource="admin",
+            directConnection=True,
+            serverSelectionTimeoutMS=5000,
+        )
         with pytest.raises(OperationFailure):
             client.admin.command("listDatabases")
         client.close()
@@ -204,8 +223,10 @@ def test_a_learner_works_in_jupyterlab_in_a_browser(hub, sessions):
 def stop_and_wait(person, ports):
     assert person.api("DELETE", f"/users/{person.name}/server").status_code in (202, 204)  # what the culler does
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and (person.api("GET", f"/users/{person.name}").json()["servers"]
-                                           or any(port_open("127.0.0.1", port) for port in ports)):
+    while time.monotonic() < deadline and (
+        person.api("GET", f"/users/{person.name}").json()["servers"]
+        or any(port_open("127.0.0.1", port) for port in ports)
+    ):
         time.sleep(0.5)  # the hub done stopping them (a start before that is refused), and their databases down
     assert not person.api("GET", f"/users/{person.name}").json()["servers"]
     assert not any(port_open("127.0.0.1", port) for port in ports), "post_stop_hook left their databases running"

@@ -1,4 +1,5 @@
 """./course setup on the platforms it meets: what it finds on this machine, and what it says elsewhere."""
+
 import pytest
 
 from course_project import services
@@ -40,7 +41,6 @@ def test_without_root_or_sudo_one_message_names_the_packages_and_the_docker_rout
     assert "sudo apt-get install gcc" in message and "COURSE_SERVICES=compose" in message
 
 
-
 @NATIVE_ONLY
 def test_the_native_mongodb_runs_on_a_python_that_secantusdb_has_a_wheel_for():
     import sys
@@ -58,8 +58,7 @@ def test_the_native_mongodb_runs_on_a_python_that_secantusdb_has_a_wheel_for():
     assert mongodb_env.needed() is (sys.version_info[:2] >= (3, 14))
 
 
-def test_a_djongo_environment_that_could_not_be_built_is_removed_so_notebook_08_says_so(tmp_path, monkeypatch,
-                                                                                          capsys):
+def test_a_djongo_environment_that_could_not_be_built_is_removed_so_notebook_08_says_so(tmp_path, monkeypatch, capsys):
     import subprocess
 
     venv = tmp_path / ".venv-djongo"

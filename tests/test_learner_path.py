@@ -1,5 +1,6 @@
 """What a learner meets in every notebook: objectives and its time first, key points last, a hint and the
 solution for every exercise, no maintainer talk, a bounded length."""
+
 import ast
 import json
 import re

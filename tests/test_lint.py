@@ -2,6 +2,7 @@
 
 `.ci/run` runs `./course lint` before the suite, so a lint or format error fails CI with ruff's own message;
 this test keeps `./course test` honest about it too."""
+
 import shutil
 import subprocess
 import sys

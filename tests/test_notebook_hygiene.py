@@ -1,4 +1,5 @@
 """Stored outputs come from a real run with .env.example's configuration, and read cleanly."""
+
 import json
 import re
 

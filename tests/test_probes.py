@@ -4,6 +4,7 @@ Stopped, hung (SIGSTOP), wrong password, and another program on the server's own
 one line of at most 300 characters, within 5 seconds, naming the server, what is wrong and the fix;
 never a driver's raw text. The notebooks' bootstrap (require) gives the same line.
 """
+
 import os
 import signal
 import subprocess
@@ -20,10 +21,18 @@ from course_project.services.listeners import listeners
 from course_project.services.probes import MAX_LINE, probe, short
 
 DRILLED = ["postgres", "mongodb"]
-RAW = ("TopologyDescription", "Topology Description", "$clusterTime", "full error", "connection to server at",
-       "Traceback", "ServerDescription")
-native_only = pytest.mark.skipif(services.backend() != "native",
-                                 reason="a native server's own process is suspended; compose would need docker pause")
+RAW = (
+    "TopologyDescription",
+    "Topology Description",
+    "$clusterTime",
+    "full error",
+    "connection to server at",
+    "Traceback",
+    "ServerDescription",
+)
+native_only = pytest.mark.skipif(
+    services.backend() != "native", reason="a native server's own process is suspended; compose would need docker pause"
+)
 
 
 def one_clear_line(name: str, *expected: str) -> str:
@@ -82,8 +91,11 @@ def test_a_hung_server_is_named_with_the_way_out(name):
 def test_a_wrong_password_is_named_without_the_drivers_dump(name, monkeypatch):
     server = servers()[name]
     monkeypatch.setenv(server.password_var, "not-the-password")
-    one_clear_line(name, f"login refused: wrong password for user {server.user!r}",
-                   f"make {server.password_var} in .env match the server")
+    one_clear_line(
+        name,
+        f"login refused: wrong password for user {server.user!r}",
+        f"make {server.password_var} in .env match the server",
+    )
 
 
 @pytest.mark.timeout(90)
@@ -91,14 +103,21 @@ def test_a_wrong_password_is_named_without_the_drivers_dump(name, monkeypatch):
 def test_another_program_on_the_servers_port_is_named(name, restore_servers):
     port = servers()[name].port
     with stopped(name):
-        squatter = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        squatter = subprocess.Popen(
+            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 20
             while not listeners(port) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            one_clear_line(name, f"port {port} is held by another program", f"pid {squatter.pid}",
-                           f"give {servers()[name].port_var} a free port")
+            one_clear_line(
+                name,
+                f"port {port} is held by another program",
+                f"pid {squatter.pid}",
+                f"give {servers()[name].port_var} a free port",
+            )
         finally:
             squatter.terminate()
             squatter.wait()
@@ -117,8 +136,10 @@ def test_a_busy_server_says_so():
 
 
 def test_short_keeps_the_drivers_point():
-    libpq = ('connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  '
-             'database "nope" does not exist')
+    libpq = (
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  '
+        'database "nope" does not exist'
+    )
     assert short(Exception(libpq)) == 'database "nope" does not exist'
     pymongo = "127.0.0.1:1: timed out, Timeout: 3.0s, Topology Description: <TopologyDescription id: 1>"
     assert short(Exception(pymongo)) == "127.0.0.1:1: timed out"

@@ -1,4 +1,5 @@
 """The services command and its probes, against the real servers."""
+
 import os
 import socket
 import subprocess
@@ -15,8 +16,13 @@ from course_project.services.probes import probe, status_table
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "course_tools", "services", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "course_tools", "services", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def free_port():
@@ -137,8 +143,14 @@ def test_a_half_started_instance_says_why_and_is_made_again_next_time():
     env.pop("PYTEST_XDIST_WORKER", None)
 
     def course(*args):
-        return subprocess.run([sys.executable, "-m", "course_tools", *args], cwd=PROJECT_ROOT, env=env,
-                              capture_output=True, text=True, timeout=150)
+        return subprocess.run(
+            [sys.executable, "-m", "course_tools", *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=150,
+        )
 
     try:
         assert course("help").returncode == 0  # makes the instance's .env

@@ -4,6 +4,7 @@ Runs where the compose backend is chosen and a Docker engine answers (CI's compo
 `.ci/compose run ./course test`); elsewhere it skips, saying why. Each test uses course instances of
 its own (own .env, ports and compose project), and removes their containers and volumes afterwards.
 """
+
 import os
 import re
 import socket
@@ -17,10 +18,14 @@ from course_project.env import INSTANCES, PROJECT_ROOT
 from course_project.services.docker_engine import engine_answers
 
 pytestmark = [
-    pytest.mark.skipif(services.backend() != "compose",
-                       reason="the compose path's commands run on compose only (CI: .ci/compose run ./course test)"),
-    pytest.mark.skipif(services.backend() == "compose" and not engine_answers(),
-                       reason="no Docker engine answers (`docker info` fails)"),
+    pytest.mark.skipif(
+        services.backend() != "compose",
+        reason="the compose path's commands run on compose only (CI: .ci/compose run ./course test)",
+    ),
+    pytest.mark.skipif(
+        services.backend() == "compose" and not engine_answers(),
+        reason="no Docker engine answers (`docker info` fails)",
+    ),
 ]
 
 A, B, PORT = "cmp-a", "cmp-b", "cmp-port"
@@ -30,8 +35,14 @@ def course(instance, *args, check=True):
     """`./course ARGS` for one instance, in a process of its own."""
     env = {**os.environ, "COURSE_INSTANCE": instance}
     env.pop("PYTEST_XDIST_WORKER", None)
-    result = subprocess.run([sys.executable, "-m", "course_tools", *args], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "course_tools", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if check:
         assert result.returncode == 0, f"./course {' '.join(args)}: {result.stdout}{result.stderr}"
     return result
@@ -64,8 +75,15 @@ def instance_a():
 def pg_admin(conf):
     import psycopg
 
-    return psycopg.connect(host="127.0.0.1", port=int(conf["POSTGRES_PORT"]), dbname="postgres", user="postgres",
-                           password=conf["POSTGRES_SUPERUSER_PASSWORD"], autocommit=True, connect_timeout=5)
+    return psycopg.connect(
+        host="127.0.0.1",
+        port=int(conf["POSTGRES_PORT"]),
+        dbname="postgres",
+        user="postgres",
+        password=conf["POSTGRES_SUPERUSER_PASSWORD"],
+        autocommit=True,
+        connect_timeout=5,
+    )
 
 
 def test_up_status_logs_doctor(instance_a):
@@ -86,8 +104,13 @@ def test_up_is_idempotent_and_down_stops_the_containers(instance_a):
     again = course(A, "services", "up")
     assert re.search(r"^5 server\(s\) up in [\d.]+ s \(compose\)$", again.stdout, re.M)
     course(A, "services", "down", "mariadb")
-    running = docker("ps", "--filter", f"label=com.docker.compose.project={project(A)}",
-                     "--format", "{{.Label \"com.docker.compose.service\"}}").split()
+    running = docker(
+        "ps",
+        "--filter",
+        f"label=com.docker.compose.project={project(A)}",
+        "--format",
+        '{{.Label "com.docker.compose.service"}}',
+    ).split()
     assert "mariadb" not in running and "postgres" in running
     status = course(A, "services", "status", check=False)
     assert status.returncode == 3 and "not running" in status.stdout
@@ -120,8 +143,10 @@ def test_a_taken_port_gives_one_clear_line():
     course(PORT, "services", "reset", "--yes", check=False)
     assert result.returncode != 0
     line = result.stderr.strip().splitlines()[-1]
-    assert line == (f"error: PostgreSQL primary: port {port} on 127.0.0.1 is already taken by another program. "
-                    f"Stop that program, or choose another port (POSTGRES_PORT) in .env."), result.stderr
+    assert line == (
+        f"error: PostgreSQL primary: port {port} on 127.0.0.1 is already taken by another program. "
+        f"Stop that program, or choose another port (POSTGRES_PORT) in .env."
+    ), result.stderr
 
 
 def test_two_instances_side_by_side(instance_a):

@@ -1,4 +1,5 @@
 """course_project.settings: one alias per server, everything from the environment."""
+
 import subprocess
 import sys
 
@@ -20,8 +21,13 @@ def test_one_alias_per_server():
     assert set(databases) == ALIASES <= set(settings.DATABASES)  # lessons may add aliases at run time
     ports = {alias: int(cfg["PORT"]) for alias, cfg in databases.items() if cfg.get("PORT")}
     s = servers()
-    assert ports == {"default": s["postgres"].port, "analytics": s["postgres"].port,
-                     "replica": s["replica"].port, "bouncer": s["pgbouncer"].port, "legacy": s["mariadb"].port}
+    assert ports == {
+        "default": s["postgres"].port,
+        "analytics": s["postgres"].port,
+        "replica": s["replica"].port,
+        "bouncer": s["pgbouncer"].port,
+        "legacy": s["mariadb"].port,
+    }
     assert f":{s['mongodb'].port}/" in databases["mongodb"]["HOST"]
 
 
@@ -35,8 +41,7 @@ def test_credentials_come_from_the_environment():
 def test_no_secret_from_env_is_in_a_tracked_file():
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True)
     names = [n for n in tracked.stdout.decode().split("\0") if n]
-    secrets = [v for k, v in env.ENVIRON.items()
-               if any(w in k for w in ("PASSWORD", "SECRET")) and len(v) >= 12]
+    secrets = [v for k, v in env.ENVIRON.items() if any(w in k for w in ("PASSWORD", "SECRET")) and len(v) >= 12]
     assert secrets, "expected generated secrets in the environment"
     for name in names:
         path = PROJECT_ROOT / name
@@ -74,8 +79,13 @@ def test_mask_hides_every_password():
 
 def test_a_missing_required_variable_is_a_clear_error():
     code = "from course_project.env import env; env('POSTGRES_PASSWORD')"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env={"PATH": "/usr/bin:/bin", "COURSE_ENV_FILE": "/nonexistent/.env"})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={"PATH": "/usr/bin:/bin", "COURSE_ENV_FILE": "/nonexistent/.env"},
+    )
     assert proc.returncode != 0
     assert "Set the POSTGRES_PASSWORD environment variable" in proc.stderr
 

@@ -1,4 +1,5 @@
 """The static site: every notebook rendered with its stored outputs, navigation, no broken links."""
+
 from course_project.lessons import LESSONS
 from course_tools.site import broken_links, build
 

@@ -6,6 +6,7 @@ Settings install the apps from here, the README's map and notebook 00's table ar
 here, and tests/test_course_map.py checks that the three sides exist and nothing else does.
 Every app keeps the AppConfig.label it was born with, so tables and migrations never move.
 """
+
 from dataclasses import dataclass
 
 
@@ -40,6 +41,8 @@ class Lesson:
 
 
 ALL = ("postgres", "replica", "pgbouncer", "mariadb", "mongodb")
+# A table, one lesson per entry, read across: kept as written.
+# fmt: off
 LESSONS = [
     Lesson("00", "start_here", "Tour, server status, a first query on each database", ALL, (15, 20)),
     Lesson("01", "sqlite", "SQLite: configuration, migrations, locking, pros and cons", (), (50, 70)),
@@ -82,6 +85,7 @@ LESSONS = [
     Lesson("17", "django6", "Django 6.0 and 6.1: what changes for your databases (a kernel of its own, Python 3.12+)",
            ("postgres", "mariadb", "mongodb"), (40, 55)),
 ]
+# fmt: on
 
 
 def installed_apps() -> list:
@@ -91,7 +95,9 @@ def installed_apps() -> list:
 def table() -> str:
     """The map as a Markdown table (notebook 00 displays it with IPython's Markdown)."""
     lines = ["| notebook | topic | servers | your time |", "|---|---|---|---|"]
-    lines += [f"| `{lesson.notebook}` | {lesson.topic} | {', '.join(lesson.servers) or 'none'} | {lesson.time_range} |"
-              for lesson in LESSONS]
+    lines += [
+        f"| `{lesson.notebook}` | {lesson.topic} | {', '.join(lesson.servers) or 'none'} | {lesson.time_range} |"
+        for lesson in LESSONS
+    ]
     low, high = (sum(lesson.minutes[i] for lesson in LESSONS) / 60 for i in (0, 1))
     return "\n".join(lines) + f"\n\nIn all: about {low:.0f} to {high:.0f} hours, in sittings of one notebook each."

@@ -8,6 +8,7 @@ Jupyter kernel runs an event loop, so Django would otherwise raise
 SynchronousOnlyOperation), calls django.setup(), checks the servers the notebook needs
 (about three seconds at most), and migrates the given aliases. Safe to call twice.
 """
+
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -74,8 +75,9 @@ def sqlalchemy_engine(alias: str = "default"):
     if engine == "sqlite3":
         return create_engine(f"sqlite:///{db['NAME']}")
     driver = {"postgresql": "postgresql+psycopg", "mysql": "mysql+mysqldb"}[engine]
-    url = URL.create(driver, username=db["USER"], password=db["PASSWORD"], host=db["HOST"],
-                     port=int(db["PORT"]), database=db["NAME"])
+    url = URL.create(
+        driver, username=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=int(db["PORT"]), database=db["NAME"]
+    )
     args = {"connect_timeout": 3}
     if engine == "mysql":
         args["charset"] = "utf8mb4"

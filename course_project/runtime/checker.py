@@ -16,6 +16,7 @@ source from <app>/solutions.py, which the test suite checks with the same checke
 Each check records its report as JSON in the instance's state folder
 (state_dir()/progress/<lesson>.json), with the solutions viewed; the workshop hub's progress page reads it.
 """
+
 import ast
 import importlib
 import inspect
@@ -59,9 +60,13 @@ class Report:
 
     def record(self):
         """Save this report for the instructor's progress page; never fails the check."""
-        data = {"lesson": self.lesson, "passed": self.passed, "total": len(self.results),
-                "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "results": [asdict(r) for r in self.results]}
+        data = {
+            "lesson": self.lesson,
+            "passed": self.passed,
+            "total": len(self.results),
+            "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "results": [asdict(r) for r in self.results],
+        }
         _update_record(self.lesson, data)
 
 
@@ -114,10 +119,12 @@ class Exercises:
         """Register a check: a function that raises AssertionError (with a hint) on a wrong answer.
 
         hint is what exercises.hint(name) tells a stuck learner: a nudge, never the answer."""
+
         def register(check):
             self.items.append((name, task, check))
             self.hints[name] = hint
             return check
+
         return register
 
     def _known(self, name: str):
@@ -144,7 +151,7 @@ class Exercises:
             targets = [t.id for t in assigned if isinstance(t, ast.Name)]
             if getattr(node, "name", None) == name or name in targets:
                 first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-                return textwrap.dedent("\n".join(text.splitlines()[first - 1:node.end_lineno]))
+                return textwrap.dedent("\n".join(text.splitlines()[first - 1 : node.end_lineno]))
         raise LookupError(f"{self.solutions_module} defines no {name}")
 
     def solution(self, name: str) -> Help:
@@ -166,8 +173,7 @@ class Exercises:
         return result
 
     def check(self, namespace, record: bool = True) -> Report:
-        namespace = vars(namespace) if hasattr(namespace, "__dict__") and not isinstance(namespace, dict) \
-            else namespace
+        namespace = vars(namespace) if hasattr(namespace, "__dict__") and not isinstance(namespace, dict) else namespace
         report = Report(self.lesson)
         for name, task, check in self.items:
             answer = namespace.get(name, ...)
@@ -185,4 +191,3 @@ class Exercises:
         if record:
             report.record()
         return report
-

@@ -7,6 +7,7 @@ connections on the test database open, so that dropping it fails ("being accesse
 In a test run, a mirror reaches the server of the alias it mirrors. pytest (tests/conftest.py) applies
 the same function.
 """
+
 from django.db import connections
 from django.test.runner import DiscoverRunner
 
@@ -35,8 +36,11 @@ class CourseRunner(DiscoverRunner):
     @classmethod
     def add_arguments(cls, parser):
         super().add_arguments(parser)
-        parser.add_argument("--db-suffix", help="name the test databases test_<NAME>_<suffix>, so that this run "
-                                                "never drops the test databases of another run on the same servers")
+        parser.add_argument(
+            "--db-suffix",
+            help="name the test databases test_<NAME>_<suffix>, so that this run "
+            "never drops the test databases of another run on the same servers",
+        )
 
     def setup_databases(self, **kwargs):
         connections.close_all()

@@ -1,4 +1,5 @@
 """EXPLAIN, reduced to what a lesson prints: plan steps without costs or timings."""
+
 from django.db import connections
 
 

@@ -1,4 +1,5 @@
 """Masking: the one helper that keeps passwords out of outputs."""
+
 import re
 
 SECRET_KEYS = re.compile(r"pass(word)?|secret|token|key", re.I)

@@ -10,6 +10,7 @@ mechanisms the user has and picks SCRAM-SHA-256, the default since MongoDB 4.0.
 Both clients report to COMMANDS, a PyMongo CommandListener: `with COMMANDS.watch() as sent:`
 records the commands sent meanwhile (exercise checkers count them: "one find", "no read").
 """
+
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,12 +28,11 @@ TIMEOUTS = {"serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
 POOL = {"maxPoolSize": 50, "minPoolSize": 0, "maxIdleTimeMS": 45000, "waitQueueTimeoutMS": 10000}
 
 
-
 @dataclass
 class Sent:
-    name: str             # the command: find, aggregate, update, insert, getMore ...
-    body: dict            # what the driver sent (filter, projection, updates ...)
-    returned: int = 0     # documents in the reply's cursor batch (reads)
+    name: str  # the command: find, aggregate, update, insert, getMore ...
+    body: dict  # what the driver sent (filter, projection, updates ...)
+    returned: int = 0  # documents in the reply's cursor batch (reads)
 
 
 class CommandLog(monitoring.CommandListener):
@@ -97,7 +97,14 @@ def connect_mongoengine(alias: str = "default"):
     from mongoengine.connection import _connection_settings
 
     if alias not in _connection_settings:
-        mongoengine.connect(db=env("MONGO_DB"), host=mongo_uri(database=env("MONGO_DB")), alias=alias,
-                            tz_aware=True, uuidRepresentation="standard", **TIMEOUTS, **POOL,
-                            event_listeners=[COMMANDS])
+        mongoengine.connect(
+            db=env("MONGO_DB"),
+            host=mongo_uri(database=env("MONGO_DB")),
+            alias=alias,
+            tz_aware=True,
+            uuidRepresentation="standard",
+            **TIMEOUTS,
+            **POOL,
+            event_listeners=[COMMANDS],
+        )
     return mongoengine.get_connection(alias)

@@ -7,6 +7,7 @@
 Lesson code that lives in an app (models, views, routers) is displayed with this, so a learner
 reads every line the lesson is about without leaving the notebook.
 """
+
 import inspect
 import textwrap
 from pathlib import Path
@@ -43,6 +44,12 @@ def show_file(path, language: str | None = None, lines: slice | None = None):
     path = PROJECT_ROOT / path
     text = path.read_text().splitlines()
     text = text[lines] if lines else text
-    display(Code(f"# {path.relative_to(PROJECT_ROOT)}\n" + "\n".join(text) + "\n",
-                 language=language or {".sh": "bash", ".sql": "sql", ".conf": "ini", ".cnf": "ini",
-                                       ".ini": "ini", ".json": "json"}.get(path.suffix, "text")))
+    display(
+        Code(
+            f"# {path.relative_to(PROJECT_ROOT)}\n" + "\n".join(text) + "\n",
+            language=language
+            or {".sh": "bash", ".sql": "sql", ".conf": "ini", ".cnf": "ini", ".ini": "ini", ".json": "json"}.get(
+                path.suffix, "text"
+            ),
+        )
+    )

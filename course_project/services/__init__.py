@@ -5,6 +5,7 @@
 The backend is compose when a Docker
 engine answers, otherwise native; COURSE_SERVICES=compose|native forces one.
 """
+
 from concurrent.futures import ThreadPoolExecutor
 
 from course_project.env import env

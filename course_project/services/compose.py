@@ -1,4 +1,5 @@
 """The compose backend: the same servers as Docker containers (docker-compose.yml)."""
+
 import re
 import subprocess
 import sys
@@ -23,11 +24,11 @@ def compose(*args, capture=False, input=None) -> str:
         if capture and proc.stderr:
             print(proc.stderr.rstrip()[-2000:], file=sys.stderr)
             for service in failed_services(proc.stderr):  # its own words: why it exited or is unhealthy
-                log = subprocess.run([*base, "logs", "--no-log-prefix", "--tail", "20", service],
-                                     capture_output=True, text=True)
+                log = subprocess.run(
+                    [*base, "logs", "--no-log-prefix", "--tail", "20", service], capture_output=True, text=True
+                )
                 print(f"--- the last lines of {service}'s log:\n{(log.stdout + log.stderr).rstrip()}", file=sys.stderr)
-        raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); "
-                           f"see `./course services logs`")
+        raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); see `./course services logs`")
     # compose 2.x starts every line of `logs` with an erase-line code (ESC[2K), even into a pipe
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", proc.stdout or "")
 
@@ -44,8 +45,10 @@ def taken_port(output: str) -> str:
         return ""
     for server in servers().values():
         if re.search(rf"[:\s]{server.port}\b", output):
-            return (f"{server.title}: port {server.port} on {server.host} is already taken by another program. "
-                    f"Stop that program, or choose another port ({server.port_var}) in .env.")
+            return (
+                f"{server.title}: port {server.port} on {server.host} is already taken by another program. "
+                f"Stop that program, or choose another port ({server.port_var}) in .env."
+            )
     return "a port the course needs is already taken by another program; `./course preflight` says which"
 
 

@@ -3,6 +3,7 @@
 Both backends (compose and native) and the probes read these descriptions, so a
 port, a database name or a user name lives in exactly one place.
 """
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,14 +16,14 @@ FIX = "./course services up"
 
 @dataclass(frozen=True)
 class Server:
-    name: str          # service name, identical in docker-compose.yml
-    title: str         # what a person calls it
-    kind: str          # postgres | mariadb | mongodb
+    name: str  # service name, identical in docker-compose.yml
+    title: str  # what a person calls it
+    kind: str  # postgres | mariadb | mongodb
     port: int
     database: str
     user: str
     password_var: str  # the .env variable that holds the password
-    port_var: str      # ... and the one that holds the port
+    port_var: str  # ... and the one that holds the port
     needs: tuple = field(default=())  # servers that must run first
 
     @property
@@ -42,8 +43,16 @@ class Server:
         """(user, password) of the server's administrator, from .env."""
         return ADMINS[self.kind]()
 
-    def connect(self, *, admin: bool = False, user: str | None = None, password: str | None = None,
-                database: str | None = None, timeout: int = 3, **options):
+    def connect(
+        self,
+        *,
+        admin: bool = False,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        timeout: int = 3,
+        **options,
+    ):
         """A new driver connection to this server: the app user unless `admin` or `user` is given.
 
         psycopg (autocommit) for PostgreSQL and pgBouncer, MySQLdb for MariaDB, MongoClient for MongoDB.
@@ -57,19 +66,36 @@ class Server:
 
             options.setdefault("autocommit", True)
             options.setdefault("prepare_threshold", None)  # pgBouncer 1.18 has no prepared statements
-            return psycopg.connect(host=self.host, port=self.port, dbname=database or self.database, user=user,
-                                   password=password, connect_timeout=timeout, **options)
+            return psycopg.connect(
+                host=self.host,
+                port=self.port,
+                dbname=database or self.database,
+                user=user,
+                password=password,
+                connect_timeout=timeout,
+                **options,
+            )
         if self.kind == "mariadb":
             import MySQLdb
 
-            return MySQLdb.connect(host=self.host, port=self.port, user=user, password=password,
-                                   database=database if database is not None else self.database,
-                                   connect_timeout=timeout, charset="utf8mb4", **options)
+            return MySQLdb.connect(
+                host=self.host,
+                port=self.port,
+                user=user,
+                password=password,
+                database=database if database is not None else self.database,
+                connect_timeout=timeout,
+                charset="utf8mb4",
+                **options,
+            )
         from pymongo import MongoClient
 
-        return MongoClient(mongo_uri(user, password, database=database or self.database, server=self,
-                                     auth_source="admin"),
-                           serverSelectionTimeoutMS=timeout * 1000, connectTimeoutMS=timeout * 1000, **options)
+        return MongoClient(
+            mongo_uri(user, password, database=database or self.database, server=self, auth_source="admin"),
+            serverSelectionTimeoutMS=timeout * 1000,
+            connectTimeoutMS=timeout * 1000,
+            **options,
+        )
 
 
 ADMINS = {
@@ -82,18 +108,40 @@ ADMINS = {
 def servers() -> dict:
     """All servers, in start order."""
     e = env
-    pg = dict(kind="postgres", database=e("POSTGRES_DB"), user=e("POSTGRES_USER"),
-              password_var="POSTGRES_PASSWORD")
+    pg = dict(kind="postgres", database=e("POSTGRES_DB"), user=e("POSTGRES_USER"), password_var="POSTGRES_PASSWORD")
     items = [
         Server("postgres", "PostgreSQL primary", port=e.int("POSTGRES_PORT"), port_var="POSTGRES_PORT", **pg),
-        Server("replica", "PostgreSQL replica", port=e.int("POSTGRES_REPLICA_PORT"),
-               port_var="POSTGRES_REPLICA_PORT", needs=("postgres",), **pg),
-        Server("pgbouncer", "pgBouncer", port=e.int("PGBOUNCER_PORT"), port_var="PGBOUNCER_PORT",
-               needs=("postgres",), **pg),
-        Server("mariadb", "MariaDB", kind="mariadb", port=e.int("MARIADB_PORT"), port_var="MARIADB_PORT",
-               database=e("MARIADB_DATABASE"), user=e("MARIADB_USER"), password_var="MARIADB_PASSWORD"),
-        Server("mongodb", "MongoDB", kind="mongodb", port=e.int("MONGO_PORT"), port_var="MONGO_PORT",
-               database=e("MONGO_DB"), user=e("MONGO_USER"), password_var="MONGO_PASSWORD"),
+        Server(
+            "replica",
+            "PostgreSQL replica",
+            port=e.int("POSTGRES_REPLICA_PORT"),
+            port_var="POSTGRES_REPLICA_PORT",
+            needs=("postgres",),
+            **pg,
+        ),
+        Server(
+            "pgbouncer", "pgBouncer", port=e.int("PGBOUNCER_PORT"), port_var="PGBOUNCER_PORT", needs=("postgres",), **pg
+        ),
+        Server(
+            "mariadb",
+            "MariaDB",
+            kind="mariadb",
+            port=e.int("MARIADB_PORT"),
+            port_var="MARIADB_PORT",
+            database=e("MARIADB_DATABASE"),
+            user=e("MARIADB_USER"),
+            password_var="MARIADB_PASSWORD",
+        ),
+        Server(
+            "mongodb",
+            "MongoDB",
+            kind="mongodb",
+            port=e.int("MONGO_PORT"),
+            port_var="MONGO_PORT",
+            database=e("MONGO_DB"),
+            user=e("MONGO_USER"),
+            password_var="MONGO_PASSWORD",
+        ),
     ]
     return {s.name: s for s in items}
 
@@ -116,8 +164,10 @@ def mongo_uri(user=None, password=None, database="", auth_source="admin", server
     s = server or servers()["mongodb"]
     user = user or s.user
     password = password or s.password
-    return (f"mongodb://{quote_plus(user)}:{quote_plus(password)}@{s.address}/{database}"
-            f"?authSource={auth_source}&directConnection=true")
+    return (
+        f"mongodb://{quote_plus(user)}:{quote_plus(password)}@{s.address}/{database}"
+        f"?authSource={auth_source}&directConnection=true"
+    )
 
 
 def state_dir() -> Path:

@@ -1,5 +1,6 @@
 """Does a Docker engine (not just the client) answer? Standard library only: the pre-flight
 check runs this before anything is installed."""
+
 import shutil
 import subprocess
 

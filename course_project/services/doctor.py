@@ -1,4 +1,5 @@
 """`./course services doctor`: check every server and say what is wrong and how to fix it."""
+
 from dataclasses import dataclass
 
 from course_project.services.config import servers
@@ -19,8 +20,12 @@ def connection_usage() -> Finding:
         used = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'").fetchone()[0]
         limit = int(conn.execute("SHOW max_connections").fetchone()[0])
     ok = used < 0.9 * limit
-    return Finding("postgres", ok, f"connections: {used} of {limit} in use",
-                   "" if ok else "close idle connections, or pool them (notebook 10)")
+    return Finding(
+        "postgres",
+        ok,
+        f"connections: {used} of {limit} in use",
+        "" if ok else "close idle connections, or pool them (notebook 10)",
+    )
 
 
 def examine() -> list:

@@ -3,6 +3,7 @@
 Only what this user may see is found: an unprivileged user sees their own processes, root sees all.
 Anywhere else (macOS, no /proc) every answer is None, and the probes fall back to what the driver said.
 """
+
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,8 @@ LISTEN = "0A"  # the TCP state LISTEN in /proc/net/tcp
 @dataclass(frozen=True)
 class Listener:
     pid: int
-    program: str   # the process's name (comm), e.g. postgres, mariadbd, secantusd-py
-    state: str     # R, S, T (stopped by a signal: SIGSTOP, Ctrl-Z), ...
+    program: str  # the process's name (comm), e.g. postgres, mariadbd, secantusd-py
+    state: str  # R, S, T (stopped by a signal: SIGSTOP, Ctrl-Z), ...
 
     @property
     def suspended(self) -> bool:

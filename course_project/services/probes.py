@@ -5,6 +5,7 @@ never a driver's raw text. A refused port is reported at once, before any driver
 that accepts but does not answer is told apart from another program on its port by who listens
 there (see listeners.py).
 """
+
 import re
 import socket
 import time
@@ -15,11 +16,24 @@ from course_project.services.config import FIX, Server
 TIMEOUT = 3  # seconds a driver may wait: a dead server must fail fast, never hang
 MAX_LINE = 300
 # Who may listen on a server's port: the server itself, or (compose, podman) a port forwarder.
-PROGRAMS = {"postgres": {"postgres", "postmaster"}, "replica": {"postgres", "postmaster"},
-            "pgbouncer": {"pgbouncer"}, "mariadb": {"mariadbd", "mysqld", "mariadb"},
-            "mongodb": {"mongod", "secantusd-py", "secantusd"}}
-FORWARDERS = {"docker-proxy", "rootlessport", "rootlesskit", "slirp4netns", "pasta", "vpnkit", "gvproxy",
-              "com.docker.backend", "conmon"}
+PROGRAMS = {
+    "postgres": {"postgres", "postmaster"},
+    "replica": {"postgres", "postmaster"},
+    "pgbouncer": {"pgbouncer"},
+    "mariadb": {"mariadbd", "mysqld", "mariadb"},
+    "mongodb": {"mongod", "secantusd-py", "secantusd"},
+}
+FORWARDERS = {
+    "docker-proxy",
+    "rootlessport",
+    "rootlesskit",
+    "slirp4netns",
+    "pasta",
+    "vpnkit",
+    "gvproxy",
+    "com.docker.backend",
+    "conmon",
+}
 
 
 @dataclass
@@ -35,7 +49,7 @@ class Probe:
         if self.ok:
             return f"{self.server.title} is up at {self.server.address} ({self.version})"
         line = f"{self.server.title} at {self.server.address}: {self.problem}. Fix: {self.fix}"
-        return line if len(line) <= MAX_LINE else line[:MAX_LINE - 1] + "…"
+        return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
 
 
 class Misfit(Exception):
@@ -60,7 +74,7 @@ def short(error: Exception, limit: int = 90) -> str:
     text = re.sub(r"^connection failed: |connection to server at \"[^\"]*\", port \d+ failed: |FATAL:\s+", "", text)
     text = re.split(r", Timeout: |, full error: | \(configured timeouts|\n", text)[0]
     text = re.sub(r"^\((\d+), ['\"](.*)['\"]\)$", r"\2", text)  # MySQLdb's (code, "message")
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _restart(server: Server) -> str:
@@ -74,18 +88,24 @@ def _no_answer(server: Server) -> tuple:
     holders = listeners(server.port)
     stopped = [h for h in holders if h.suspended]
     if stopped:
-        return (f"hung: its process {stopped[0].program} (pid {stopped[0].pid}) is suspended (SIGSTOP or Ctrl-Z)",
-                f"`kill -CONT {stopped[0].pid}` resumes it")
+        return (
+            f"hung: its process {stopped[0].program} (pid {stopped[0].pid}) is suspended (SIGSTOP or Ctrl-Z)",
+            f"`kill -CONT {stopped[0].pid}` resumes it",
+        )
     strangers = [h for h in holders if h.program not in PROGRAMS[server.name] | FORWARDERS]
     if strangers and len(strangers) == len(holders):
         return _stranger(server, strangers[0])
-    return (f"accepts connections but did not answer within {TIMEOUT} s (hung or overloaded)",
-            f"{_restart(server)}; its log: `./course services logs {server.name}`")
+    return (
+        f"accepts connections but did not answer within {TIMEOUT} s (hung or overloaded)",
+        f"{_restart(server)}; its log: `./course services logs {server.name}`",
+    )
 
 
 def _stranger(server: Server, holder) -> tuple:
-    return (f"port {server.port} is held by another program ({holder.program}, pid {holder.pid})",
-            f"stop that program, or give {server.port_var} a free port in .env")
+    return (
+        f"port {server.port} is held by another program ({holder.program}, pid {holder.pid})",
+        f"stop that program, or give {server.port_var} a free port in .env",
+    )
 
 
 def _diagnose(server: Server, error: Exception, waited: float) -> tuple:
@@ -93,24 +113,31 @@ def _diagnose(server: Server, error: Exception, waited: float) -> tuple:
         return error.problem, error.fix
     low = str(error).lower()
     if "pg_hba.conf" in low:
-        return ("pg_hba.conf has no line that lets this connection in",
-                "add `host all all 127.0.0.1/32 scram-sha-256` to pg_hba.conf and reload, "
-                f"or `./course services reset --yes {server.name}` (deletes its data)")
+        return (
+            "pg_hba.conf has no line that lets this connection in",
+            "add `host all all 127.0.0.1/32 scram-sha-256` to pg_hba.conf and reload, "
+            f"or `./course services reset --yes {server.name}` (deletes its data)",
+        )
     if "too many" in low or "connection slots are reserved" in low:
-        return ("busy: no connection slots left (too many connections)",
-                "close idle connections or use a pool (notebook 10); "
-                "SELECT * FROM pg_stat_activity shows who holds them")
+        return (
+            "busy: no connection slots left (too many connections)",
+            "close idle connections or use a pool (notebook 10); SELECT * FROM pg_stat_activity shows who holds them",
+        )
     if any(w in low for w in ("authentication failed", "access denied", "auth failed", "password")):
         # the replica's and pgBouncer's users are the primary's
         owner = server.needs[0] if server.needs else server.name
-        return (f"login refused: wrong password for user {server.user!r}",
-                f"make {server.password_var} in .env match the server, or "
-                f"`./course services reset --yes {owner}` (deletes its data)")
+        return (
+            f"login refused: wrong password for user {server.user!r}",
+            f"make {server.password_var} in .env match the server, or "
+            f"`./course services reset --yes {owner}` (deletes its data)",
+        )
     if not port_open(server.host, server.port):
         return ("not running (nothing listens on that port)", f"`{FIX}`")
     if any(w in low for w in ("does not exist", "unknown database")):
-        return (f"database {server.database!r} is missing",
-                f"`./course services reset --yes {server.name}` (deletes its data)")
+        return (
+            f"database {server.database!r} is missing",
+            f"`./course services reset --yes {server.name}` (deletes its data)",
+        )
     if waited >= TIMEOUT * 0.9 or "timed out" in low or "timeout" in low:
         return _no_answer(server)
     from course_project.services.listeners import listeners
@@ -118,9 +145,11 @@ def _diagnose(server: Server, error: Exception, waited: float) -> tuple:
     strangers = [h for h in listeners(server.port) if h.program not in PROGRAMS[server.name] | FORWARDERS]
     if strangers:
         return _stranger(server, strangers[0])
-    return (f"something on that port does not answer like {server.title} ({short(error)})",
-            f"`./course services status`; if another program owns port {server.port}, stop it "
-            f"or give {server.port_var} a free port in .env")
+    return (
+        f"something on that port does not answer like {server.title} ({short(error)})",
+        f"`./course services status`; if another program owns port {server.port}, stop it "
+        f"or give {server.port_var} a free port in .env",
+    )
 
 
 def _postgres(server: Server) -> str:
@@ -128,8 +157,10 @@ def _postgres(server: Server) -> str:
         version = conn.execute("SHOW server_version").fetchone()[0].split()[0]
         standby = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
     if server.name == "replica" and not standby:
-        raise Misfit("this server is not in recovery, so it is not a replica",
-                     "`./course services reset --yes replica` (clones it again from the primary)")
+        raise Misfit(
+            "this server is not in recovery, so it is not a replica",
+            "`./course services reset --yes replica` (clones it again from the primary)",
+        )
     return f"PostgreSQL {version}" + (" standby" if standby else "")
 
 
@@ -170,8 +201,11 @@ def status_table(results, backend: str | None = None) -> str:
     """One row per server; the version comes last so that its length never shifts other columns."""
     rows = [("server", "address") + (("backend",) if backend else ()) + ("state", "version")]
     for r in results:
-        rows.append((r.server.name, r.server.address) + ((backend,) if backend else ())
-                    + ("up" if r.ok else "DOWN", r.version or "-"))
+        rows.append(
+            (r.server.name, r.server.address)
+            + ((backend,) if backend else ())
+            + ("up" if r.ok else "DOWN", r.version or "-")
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     problems = [f"  {r.server.name}: {r.problem}. Fix: {r.fix}" for r in results if not r.ok]

@@ -2,6 +2,7 @@
 
 The hub's config writes the API's address and the service's token to hub_dir()/cli.json (0600).
 """
+
 import json
 import secrets
 import urllib.error
@@ -28,8 +29,9 @@ def call(method: str, path: str, missing_ok: bool = False):
         where = json.loads((hub_dir() / "cli.json").read_text())
     except (OSError, ValueError):
         return None
-    request = urllib.request.Request(where["url"] + path, method=method,
-                                     headers={"Authorization": f"token {where['token']}"})
+    request = urllib.request.Request(
+        where["url"] + path, method=method, headers={"Authorization": f"token {where['token']}"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()

@@ -4,6 +4,7 @@ The learners' environment is a copy of .venv's packages (requirements-lab.lock, 
 on a Python every user can run (/usr/bin/python3: .venv's own may live under /root), owned by root
 and read-only for learners; each learner's ~/course/.venv is a symlink to it.
 """
+
 import hashlib
 import shutil
 import subprocess
@@ -27,12 +28,18 @@ def proxy() -> Path:
     PROXY_DIR.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         (PROXY_DIR / name).write_bytes((HERE / name).read_bytes())
-    npm = subprocess.run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
-                         cwd=PROXY_DIR, capture_output=True, text=True)
+    npm = subprocess.run(
+        ["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=PROXY_DIR,
+        capture_output=True,
+        text=True,
+    )
     if npm.returncode != 0:
         installed.unlink(missing_ok=True)
-        raise SystemExit("error: `npm ci` could not install configurable-http-proxy (it needs Node.js, npm and, "
-                         f"the first time, the network):\n{(npm.stderr or npm.stdout).strip()[-1500:]}")
+        raise SystemExit(
+            "error: `npm ci` could not install configurable-http-proxy (it needs Node.js, npm and, "
+            f"the first time, the network):\n{(npm.stderr or npm.stdout).strip()[-1500:]}"
+        )
     return binary
 
 
@@ -56,15 +63,21 @@ def learner_env() -> Path:
     if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
         return path
     uv = str(Path(sys.executable).with_name("uv"))
-    print(f"==> building the learners' environment in {path} (uv, from requirements-lab.lock)",
-          file=sys.stderr, flush=True)
-    for cmd in ([uv, "venv", "--quiet", "--allow-existing", "--python", python, str(path)],
-                [uv, "pip", "sync", "--quiet", "--compile-bytecode", "--python", str(path / "bin" / "python"),
-                 str(LOCK)]):  # read-only for learners: compile now, or every first import warns on 3.12+
+    print(
+        f"==> building the learners' environment in {path} (uv, from requirements-lab.lock)",
+        file=sys.stderr,
+        flush=True,
+    )
+    for cmd in (
+        [uv, "venv", "--quiet", "--allow-existing", "--python", python, str(path)],
+        [uv, "pip", "sync", "--quiet", "--compile-bytecode", "--python", str(path / "bin" / "python"), str(LOCK)],
+    ):  # read-only for learners: compile now, or every first import warns on 3.12+
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
-            raise SystemExit(f"error: the learners' environment could not be built (`{' '.join(cmd[:3])}`; "
-                             f"the first time it needs the network):\n{result.stderr.strip()[-1500:]}")
+            raise SystemExit(
+                f"error: the learners' environment could not be built (`{' '.join(cmd[:3])}`; "
+                f"the first time it needs the network):\n{result.stderr.strip()[-1500:]}"
+            )
     from course_tools.lab import write_overrides
 
     write_overrides(str(path))  # JupyterLab's defaults for the course (no news pop-up), as `./course lab` has

@@ -2,6 +2,7 @@
 in the environment (COURSE_HUB_*): the log-in, one OS user and course instance per learner, the
 idle culler and the instructor's progress page. Everything listens on loopback unless --ip says so.
 """
+
 import asyncio
 import os
 import sys
@@ -64,17 +65,28 @@ c.Spawner.post_stop_hook = post_stop_hook
 
 # --- services: the idle culler, the progress page (admins only), the instructor's commands ---
 c.JupyterHub.services = [
-    {"name": "idle-culler",
-     "command": [str(venv_bin / "jupyterhub-idle-culler"), f"--timeout={os.environ['COURSE_HUB_IDLE']}"],
-     "environment": {"COURSE_HUB_DIR": str(state)}},  # the mark by which a later hub finds what this one left
-    {"name": "progress", "url": f"http://127.0.0.1:{progress_port}", "display": True, "oauth_no_confirm": True,
-     "command": [sys.executable, "-m", "course_tools.hub.progress"], "cwd": str(PROJECT_ROOT),
-     "environment": {"COURSE_HUB_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)}},
+    {
+        "name": "idle-culler",
+        "command": [str(venv_bin / "jupyterhub-idle-culler"), f"--timeout={os.environ['COURSE_HUB_IDLE']}"],
+        "environment": {"COURSE_HUB_DIR": str(state)},
+    },  # the mark by which a later hub finds what this one left
+    {
+        "name": "progress",
+        "url": f"http://127.0.0.1:{progress_port}",
+        "display": True,
+        "oauth_no_confirm": True,
+        "command": [sys.executable, "-m", "course_tools.hub.progress"],
+        "cwd": str(PROJECT_ROOT),
+        "environment": {"COURSE_HUB_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)},
+    },
     api.service(f"http://127.0.0.1:{hub_api_port}/hub/api"),
 ]
 c.JupyterHub.load_roles = [
-    {"name": "idle-culler", "services": ["idle-culler"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    },
     {"name": api.SERVICE, "services": [api.SERVICE], "scopes": api.SCOPES},
 ]
 # Only admins may open the progress page: its scope, access:services!service=progress, is in the admin

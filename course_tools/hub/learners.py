@@ -3,6 +3,7 @@
 Everything here runs as root (the hub, or `./course hub ...`); whatever touches a learner's
 course runs as that learner (`runuser`), with a clean environment, in their checkout.
 """
+
 import fcntl
 import grp
 import json
@@ -55,12 +56,19 @@ class Learner:
     def environment(self) -> dict:
         """What their single-user server, kernels and `./course` commands run with."""
         venv = self.checkout / ".venv"
-        return {"COURSE_INSTANCE": self.name, "COURSE_INSTANCE_SLOT": str(self.slot),
-                "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin", "PYTHON": str(venv / "bin" / "python"),
-                "HOME": str(self.home), "USER": self.name, "LANG": "C.UTF-8"}
+        return {
+            "COURSE_INSTANCE": self.name,
+            "COURSE_INSTANCE_SLOT": str(self.slot),
+            "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+            "PYTHON": str(venv / "bin" / "python"),
+            "HOME": str(self.home),
+            "USER": self.name,
+            "LANG": "C.UTF-8",
+        }
 
 
 # --- the port blocks, one per learner, handed out once (hub_dir()/learners.json) ---
+
 
 @contextmanager
 def registry():
@@ -101,6 +109,7 @@ def slot_floor() -> int:
 
 # --- OS accounts ---
 
+
 def is_learner_account(name: str) -> bool:
     try:
         pwd.getpwnam(name)
@@ -137,6 +146,7 @@ def _root(cmd, input=None, cwd=None):
 
 # --- their copy of the course and their instance ---
 
+
 def ensure_checkout(person: Learner):
     """A clone of this checkout in ~/course, theirs; .venv is the learners' shared environment."""
     from course_tools.hub.install import learner_env_dir
@@ -152,15 +162,19 @@ def ensure_checkout(person: Learner):
 def course(person: Learner, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """`./course ARGS` in the learner's checkout, as the learner, on their instance."""
     try:
-        result = subprocess.run([tool("runuser"), "-u", person.name, "--", str(person.checkout / "course"), *args],
-                                cwd=person.checkout, env=person.environment(), capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run(
+            [tool("runuser"), "-u", person.name, "--", str(person.checkout / "course"), *args],
+            cwd=person.checkout,
+            env=person.environment(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     except subprocess.TimeoutExpired:
         raise LearnerError(f"{person.name}'s course servers: `./course {' '.join(args)}` took over 600 s") from None
     if check and result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-3:]
-        raise LearnerError(f"{person.name}'s course servers: `./course {' '.join(args)}` failed: "
-                           + " | ".join(last))
+        raise LearnerError(f"{person.name}'s course servers: `./course {' '.join(args)}` failed: " + " | ".join(last))
     return result
 
 
@@ -228,8 +242,9 @@ def prepare_all(names) -> int:
 
     with ThreadPoolExecutor(2) as pool:
         for name in pool.map(one, names):
-            print(f"{name}: prepared (account, course copy, databases created and migrated; servers stopped)",
-                  flush=True)
+            print(
+                f"{name}: prepared (account, course copy, databases created and migrated; servers stopped)", flush=True
+            )
     return 0
 
 
@@ -260,12 +275,14 @@ def stop_processes(name: str, grace: float = 15):
     from course_tools.hub import terminate
 
     if is_learner_account(name) and not terminate(lambda: processes_of(name), grace):
-        raise LearnerError(f"{name}'s processes {processes_of(name)} survived SIGKILL: "
-                           f"see `ps -u {name}` and stop them by hand")
+        raise LearnerError(
+            f"{name}'s processes {processes_of(name)} survived SIGKILL: see `ps -u {name}` and stop them by hand"
+        )
 
 
 def stop_all(everything: bool = False):
     """Every learner's database servers (and, with everything, whatever else they still run)."""
+
     def stop(name):
         stop_servers(name)
         if everything:
@@ -276,6 +293,7 @@ def stop_all(everything: bool = False):
 
 
 # --- instructors' commands ---
+
 
 def reset(names) -> int:
     from course_tools.hub import api
@@ -343,8 +361,13 @@ def print_status() -> int:
         print("no learners yet")
     for name, slot in rows:
         done = progress(Learner(name, slot)) if is_learner_account(name) else {}
-        summary = ", ".join(f"{lesson} {r['passed']}/{r['total']}"
-                            + (f" ({len(r['solutions_viewed'])} solutions viewed)" if r.get("solutions_viewed") else "")
-                            for lesson, r in done.items()) or "no checks yet"
+        summary = (
+            ", ".join(
+                f"{lesson} {r['passed']}/{r['total']}"
+                + (f" ({len(r['solutions_viewed'])} solutions viewed)" if r.get("solutions_viewed") else "")
+                for lesson, r in done.items()
+            )
+            or "no checks yet"
+        )
         print(f"{name}\tslot {slot} (ports +{SLOT_STEP * slot})\t{summary}")
     return 0

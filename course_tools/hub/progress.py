@@ -3,6 +3,7 @@
 A JupyterHub service (the hub starts it; only admins hold its access scope). GET / is the page,
 GET /api the same data as JSON: {learner: {lesson: report}}.
 """
+
 import html
 import json
 import os
@@ -48,8 +49,10 @@ def cell(report) -> str:
 def render(data: dict) -> str:
     lessons = [f"{lesson.number}_{lesson.slug}" for lesson in LESSONS]
     heads = "".join(f"<th>{lesson[:2]}</th>" for lesson in lessons)
-    rows = "".join(f"<tr><th>{html.escape(name)}</th>" + "".join(cell(done.get(lesson)) for lesson in lessons)
-                   + "</tr>" for name, done in sorted(data.items()))
+    rows = "".join(
+        f"<tr><th>{html.escape(name)}</th>" + "".join(cell(done.get(lesson)) for lesson in lessons) + "</tr>"
+        for name, done in sorted(data.items())
+    )
     return PAGE.format(heads=heads, rows=rows or '<tr><td colspan="15">no learners yet</td></tr>')
 
 
@@ -68,11 +71,14 @@ class DataHandler(HubOAuthenticated, web.RequestHandler):
 
 def main():
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
-    app = web.Application([
-        (prefix, PageHandler),
-        (url_path_join(prefix, "api"), DataHandler),
-        (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
-    ], cookie_secret=os.urandom(32))
+    app = web.Application(
+        [
+            (prefix, PageHandler),
+            (url_path_join(prefix, "api"), DataHandler),
+            (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
+        ],
+        cookie_secret=os.urandom(32),
+    )
     where = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app.listen(where.port, where.hostname)
     ioloop.IOLoop.current().start()

@@ -4,6 +4,7 @@ server, open a kernel and run a notebook's cells over the kernel's websocket.
 The hub test and `./course bench --hub` use it (and HubProcess, a hub of their own); nothing in
 the hub itself does.
 """
+
 import json
 import os
 import random
@@ -32,9 +33,12 @@ class LearnerSession:
     def login(self):
         """The log-in form, as a browser posts it; the hub answers with its session cookie."""
         self.http.get(f"{self.hub}/hub/login", timeout=30).raise_for_status()
-        reply = self.http.post(f"{self.hub}/hub/login", timeout=30, allow_redirects=False,
-                               data={"username": self.name, "password": self.password,
-                                     "_xsrf": self.http.cookies.get("_xsrf", "")})
+        reply = self.http.post(
+            f"{self.hub}/hub/login",
+            timeout=30,
+            allow_redirects=False,
+            data={"username": self.name, "password": self.password, "_xsrf": self.http.cookies.get("_xsrf", "")},
+        )
         if reply.status_code != 302:
             raise HubError(f"{self.name} could not log in (HTTP {reply.status_code})")
 
@@ -68,8 +72,13 @@ class LearnerSession:
 
     def server_api(self, method: str, path: str, **kwargs) -> requests.Response:
         """Their single-user server's REST API (Jupyter Server), with their token."""
-        reply = requests.request(method, f"{self.hub}/user/{self.name}/api{path}", timeout=60,
-                                 headers={"Authorization": f"token {self.token}"}, **kwargs)
+        reply = requests.request(
+            method,
+            f"{self.hub}/user/{self.name}/api{path}",
+            timeout=60,
+            headers={"Authorization": f"token {self.token}"},
+            **kwargs,
+        )
         reply.raise_for_status()
         return reply
 
@@ -79,10 +88,12 @@ class LearnerSession:
         Returns the cells' errors, [] when the run passed. `first_cell_at` records when the first
         cell finished (the notebook was ready).
         """
-        cells = [cell for cell in json.loads((checkout / relative).read_text())["cells"]
-                 if cell["cell_type"] == "code"]
-        session = self.server_api("POST", "/sessions", json={
-            "path": relative, "type": "notebook", "name": Path(relative).name, "kernel": {"name": "python3"}}).json()
+        cells = [cell for cell in json.loads((checkout / relative).read_text())["cells"] if cell["cell_type"] == "code"]
+        session = self.server_api(
+            "POST",
+            "/sessions",
+            json={"path": relative, "type": "notebook", "name": Path(relative).name, "kernel": {"name": "python3"}},
+        ).json()
         kernel = Kernel(f"{self.hub}/user/{self.name}", self.token, session["kernel"]["id"])
         try:
             errors = []
@@ -105,18 +116,37 @@ class Kernel:
     def __init__(self, server_url: str, token: str, kernel_id: str):
         self.session = uuid.uuid4().hex
         url = server_url.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
-        self.socket = websocket.create_connection(f"{url}?session_id={self.session}", timeout=300,
-                                                  header=[f"Authorization: token {token}"])
+        self.socket = websocket.create_connection(
+            f"{url}?session_id={self.session}", timeout=300, header=[f"Authorization: token {token}"]
+        )
 
     def execute(self, code: str, timeout: float) -> str | None:
         """Run one cell; its error (ename: evalue) or None."""
         msg_id = uuid.uuid4().hex
-        self.socket.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": self.session,
-                       "username": "course", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell",
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        self.socket.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "session": self.session,
+                        "username": "course",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         deadline, error, replied, idle = time.monotonic() + timeout, None, False, False
         while not (replied and idle):
             if time.monotonic() > deadline:
@@ -147,13 +177,26 @@ class BareLab:
         self.port, self.token = free_port_block(1), secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [str(jupyter_bin / "jupyter-lab"), "--no-browser", "--allow-root", "--ip=127.0.0.1",
-             f"--port={self.port}", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={self.token}"],
-            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                str(jupyter_bin / "jupyter-lab"),
+                "--no-browser",
+                "--allow-root",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                f"--ServerApp.root_dir={root}",
+                f"--IdentityProvider.token={self.token}",
+            ],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        reply = requests.request(method, f"{self.url}/api{path}", timeout=60,
-                                 headers={"Authorization": f"token {self.token}"}, **kwargs)
+        reply = requests.request(
+            method, f"{self.url}/api{path}", timeout=60, headers={"Authorization": f"token {self.token}"}, **kwargs
+        )
         reply.raise_for_status()
         return reply
 
@@ -170,8 +213,11 @@ class BareLab:
         raise HubError(f"the bare JupyterLab was not ready after {timeout:.0f} s")
 
     def run_first_cell(self, relative: str, root: Path, timeout: float = 300):
-        code = next("".join(cell["source"]) for cell in json.loads((root / relative).read_text())["cells"]
-                    if cell["cell_type"] == "code")
+        code = next(
+            "".join(cell["source"])
+            for cell in json.loads((root / relative).read_text())["cells"]
+            if cell["cell_type"] == "code"
+        )
         wanted = {"path": relative, "type": "notebook", "name": Path(relative).name, "kernel": {"name": "python3"}}
         session = self.api("POST", "/sessions", json=wanted).json()
         kernel = Kernel(self.url, self.token, session["kernel"]["id"])
@@ -230,14 +276,25 @@ class HubProcess:
         self.port = free_port_block()
         self.url = f"http://127.0.0.1:{self.port}"
         self.password, self.admin_password = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
-        self.env = {**os.environ, "COURSE_HUB_DIR": str(self.state), "COURSE_HUB_PASSWORD": self.password,
-                    "COURSE_HUB_ADMIN_PASSWORD": self.admin_password, "COURSE_HUB_ADMIN": "instructor"}
+        self.env = {
+            **os.environ,
+            "COURSE_HUB_DIR": str(self.state),
+            "COURSE_HUB_PASSWORD": self.password,
+            "COURSE_HUB_ADMIN_PASSWORD": self.admin_password,
+            "COURSE_HUB_ADMIN": "instructor",
+        }
         self.env.pop("PYTEST_XDIST_WORKER", None)
         self.auth = auth
 
     def course(self, *args, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "course_tools", *args], cwd=self.root, env=self.env,
-                              capture_output=True, text=True, **kwargs)
+        return subprocess.run(
+            [sys.executable, "-m", "course_tools", *args],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            **kwargs,
+        )
 
     def __enter__(self):
         from course_tools.hub import stop_hub_processes
@@ -247,9 +304,14 @@ class HubProcess:
             self.course("hub", "learners", "remove", *self.leftovers(), timeout=300)
         stop_hub_processes(self.state)  # ... and its hub, proxy and services, if it was killed outright
         self.log = open(self.state / "hub.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "course_tools", "hub", "up", "--port", str(self.port),
-                                      "--auth", self.auth], cwd=self.root, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "course_tools", "hub", "up", "--port", str(self.port), "--auth", self.auth],
+            cwd=self.root,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 120
         while True:
             try:

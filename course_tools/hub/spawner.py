@@ -4,6 +4,7 @@ JupyterLab does not need the servers to start, only the notebooks do; so a login
 the two, not for both in turn. The hub reports the learner ready only when both are (their first cell's
 bootstrap then finds every server answering).
 """
+
 import asyncio
 
 from jupyterhub.spawner import LocalProcessSpawner

@@ -1,4 +1,5 @@
 """Plumbing for notebook 16: call Django's real ASGI handler in-process, and extra aliases."""
+
 import asyncio
 import copy
 import json
@@ -27,10 +28,20 @@ def add_alias(alias: str, base: str = "default", **changes) -> str:
 
 async def asgi_get(path: str) -> dict:
     """One GET request through django.core.handlers.asgi.ASGIHandler, as an ASGI server sends it."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 50000),
-             "server": ("127.0.0.1", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
     sent, requested, done = [], [], asyncio.Event()
 
     async def receive():

@@ -9,6 +9,7 @@ every locking SELECT of several rows without an ORDER BY (its lock order is what
 happens to scan the rows in). A third wrapper fails a transfer's second UPDATE, as a crash would: the two
 writes must then stand or fall together.
 """
+
 import asyncio
 import contextlib
 import inspect
@@ -102,8 +103,9 @@ def transfers_at_once(answer, calls):
     statements, outside_transaction = [], []
 
     def work(i):
-        with connections["default"].execute_wrapper(racing(read_barrier, lock_barrier, statements,
-                                                            outside_transaction)):
+        with connections["default"].execute_wrapper(
+            racing(read_barrier, lock_barrier, statements, outside_transaction)
+        ):
             return answer(*calls[i])
 
     results = run_threads(work, len(calls))
@@ -113,9 +115,11 @@ def transfers_at_once(answer, calls):
 
 def assert_in_one_transaction(outside_transaction):
     if outside_transaction:
-        raise AssertionError("transfer runs an UPDATE outside a transaction: each one commits on its own, so a "
-                             "crash between the two moves money out of one account and into none. Put the check "
-                             "and both writes in transaction.atomic()")
+        raise AssertionError(
+            "transfer runs an UPDATE outside a transaction: each one commits on its own, so a "
+            "crash between the two moves money out of one account and into none. Put the check "
+            "and both writes in transaction.atomic()"
+        )
 
 
 def balances(*names):
@@ -127,38 +131,50 @@ def raised(results):
     return f"{type(errors[0]).__name__}: {str(errors[0]).splitlines()[0]}" if errors else None
 
 
-@exercises.add("transfer", "transfer(source, target, amount): move money between two Accounts by name; refuse "
-                           "(return False) when the source has less than amount; safe when many run at once",
-               hint="Two dangers: a balance changing between your read and your write, and two transfers each "
-                    "holding the row the other one needs. A single locking read of both rows, in an order that "
-                    "does not depend on the direction, inside one transaction, removes both.")
+@exercises.add(
+    "transfer",
+    "transfer(source, target, amount): move money between two Accounts by name; refuse "
+    "(return False) when the source has less than amount; safe when many run at once",
+    hint="Two dangers: a balance changing between your read and your write, and two transfers each "
+    "holding the row the other one needs. A single locking read of both rows, in an order that "
+    "does not depend on the direction, inside one transaction, removes both.",
+)
 def _(answer):
     Account.objects.filter(name__startswith="chk-").delete()
-    Account.objects.bulk_create([Account(name="chk-a", balance=100), Account(name="chk-b", balance=100),
-                                 Account(name="chk-c", balance=50)])
+    Account.objects.bulk_create(
+        [Account(name="chk-a", balance=100), Account(name="chk-b", balance=100), Account(name="chk-c", balance=50)]
+    )
     statements, outside_transaction = [], []
-    with connections["default"].execute_wrapper(racing(threading.Barrier(1), threading.Barrier(1), statements,
-                                                       outside_transaction)):
+    with connections["default"].execute_wrapper(
+        racing(threading.Barrier(1), threading.Barrier(1), statements, outside_transaction)
+    ):
         moved = answer("chk-a", "chk-b", 30)
         refused = answer("chk-a", "chk-b", 500)
         whole = answer("chk-c", "chk-b", 50)
-    assert (moved, refused) == (True, False), \
-        f"transfer(a, b, 30) from 100 returned {moved!r}, transfer(a, b, 500) from 70 returned {refused!r}: " \
+    assert (moved, refused) == (True, False), (
+        f"transfer(a, b, 30) from 100 returned {moved!r}, transfer(a, b, 500) from 70 returned {refused!r}: "
         "return True when the money moved, False when the source has too little"
-    assert whole is True, \
-        f"transfer(c, b, 50) from a balance of exactly 50 returned {whole!r}: a source that holds exactly " \
+    )
+    assert whole is True, (
+        f"transfer(c, b, 50) from a balance of exactly 50 returned {whole!r}: a source that holds exactly "
         "amount has enough (refuse only when its balance is less than amount)"
-    assert balances("chk-a", "chk-b", "chk-c") == {"chk-a": 70, "chk-b": 180, "chk-c": 0}, \
+    )
+    assert balances("chk-a", "chk-b", "chk-c") == {"chk-a": 70, "chk-b": 180, "chk-c": 0}, (
         f"after a -> b 30 and c -> b 50: {balances('chk-a', 'chk-b', 'chk-c')}, not a=70, b=180, c=0"
+    )
     assert_in_one_transaction(outside_transaction)
     if any(locks_several_rows_unordered(sql) for sql in statements):
-        raise AssertionError("transfer locks both rows in one SELECT ... FOR UPDATE with no ORDER BY: the rows are "
-                             "then locked in whatever order the database scans them, which can change from one "
-                             "query plan to the next. Give the lock a fixed order: order_by('pk')")
+        raise AssertionError(
+            "transfer locks both rows in one SELECT ... FOR UPDATE with no ORDER BY: the rows are "
+            "then locked in whatever order the database scans them, which can change from one "
+            "query plan to the next. Give the lock a fixed order: order_by('pk')"
+        )
     if any(is_plain_read(sql) and "balance" in sql for sql in statements):
-        raise AssertionError("transfer reads the balance with a plain SELECT and writes later: another process "
-                             "(a Python lock covers only this one) can write in between. Lock the rows in the "
-                             "database: select_for_update()")
+        raise AssertionError(
+            "transfer reads the balance with a plain SELECT and writes later: another process "
+            "(a Python lock covers only this one) can write in between. Lock the rows in the "
+            "database: select_for_update()"
+        )
 
     # A crash between the two writes: both stand (a retry) or neither, never one.
     Account.objects.filter(name="chk-a").update(balance=100)
@@ -167,9 +183,11 @@ def _(answer):
         answer("chk-a", "chk-b", 10)
     got = balances("chk-a", "chk-b")
     if got not in ({"chk-a": 100, "chk-b": 100}, {"chk-a": 90, "chk-b": 110}):
-        raise AssertionError(f"the second UPDATE of transfer(a, b, 10) failed (as if the process died) and left "
-                             f"{got}: the first write was committed without the second. The check and both "
-                             "writes belong in ONE transaction.atomic() block")
+        raise AssertionError(
+            f"the second UPDATE of transfer(a, b, 10) failed (as if the process died) and left "
+            f"{got}: the first write was committed without the second. The check and both "
+            "writes belong in ONE transaction.atomic() block"
+        )
 
     # Opposite directions at once: 4 times a -> b 10, 4 times b -> a 20.
     Account.objects.filter(name="chk-a").update(balance=100)
@@ -178,12 +196,15 @@ def _(answer):
     results, _ = transfers_at_once(answer, calls)
     error = raised(results)
     if error and ("deadlock" in error.lower() or "1213" in error):
-        raise AssertionError(f"two transfers in opposite directions deadlocked ({error}): lock both rows in one "
-                             "fixed order, e.g. select_for_update() on both, order_by('pk')")
+        raise AssertionError(
+            f"two transfers in opposite directions deadlocked ({error}): lock both rows in one "
+            "fixed order, e.g. select_for_update() on both, order_by('pk')"
+        )
     assert error is None, f"a transfer raised {error}"
     got = balances("chk-a", "chk-b")
-    assert got == {"chk-a": 140, "chk-b": 60}, \
+    assert got == {"chk-a": 140, "chk-b": 60}, (
         f"8 transfers at once (4 x a->b 10, 4 x b->a 20) left {got}, not a=140, b=60: updates were lost"
+    )
 
     # Three withdrawals of 30 from 50 at once: exactly one may succeed.
     Account.objects.filter(name="chk-a").update(balance=50)
@@ -191,36 +212,45 @@ def _(answer):
     results, _ = transfers_at_once(answer, [("chk-a", "chk-c", 30)] * 3)
     assert raised(results) is None, f"a transfer raised {raised(results)}"
     got = balances("chk-a", "chk-c")
-    assert sorted(results) == [False, False, True] and got == {"chk-a": 20, "chk-c": 80}, \
-        f"3 transfers of 30 from a balance of 50 at once returned {sorted(results)} and left {got}: the check " \
+    assert sorted(results) == [False, False, True] and got == {"chk-a": 20, "chk-c": 80}, (
+        f"3 transfers of 30 from a balance of 50 at once returned {sorted(results)} and left {got}: the check "
         "and the write must see the same locked row (check, then write, inside one transaction)"
+    )
     Account.objects.filter(name__startswith="chk-").delete()
 
 
-@exercises.add("status_counts", "async status_counts(): {status: number of Jobs} on `default`, with the async "
-                                "ORM, in one query that counts in the database",
-               hint="In the ORM, GROUP BY comes from values() followed by annotate(). A queryset can be read "
-                    "with `async for`.")
+@exercises.add(
+    "status_counts",
+    "async status_counts(): {status: number of Jobs} on `default`, with the async "
+    "ORM, in one query that counts in the database",
+    hint="In the ORM, GROUP BY comes from values() followed by annotate(). A queryset can be read with `async for`.",
+)
 def _(answer):
     assert inspect.iscoroutinefunction(answer), "status_counts must be an async def function"
     for queued, taken, failed in ((3, 2, 1), (1, 4, 0)):
         Job.objects.all().delete()
-        Job.objects.bulk_create([Job(name=f"q{i}") for i in range(queued)]
-                                + [Job(name=f"t{i}", status="taken") for i in range(taken)]
-                                + [Job(name=f"f{i}", status="failed") for i in range(failed)])
+        Job.objects.bulk_create(
+            [Job(name=f"q{i}") for i in range(queued)]
+            + [Job(name=f"t{i}", status="taken") for i in range(taken)]
+            + [Job(name=f"f{i}", status="failed") for i in range(failed)]
+        )
         expected = {status: n for status, n in (("queued", queued), ("taken", taken), ("failed", failed)) if n}
         got, statements = run_guarded(answer)
         if isinstance(got, Exception):
-            raise AssertionError(f"status_counts raised {type(got).__name__}: {str(got).splitlines()[0]}. "
-                                 "In async code use the async ORM (acount, aget, async for), not the sync one")
+            raise AssertionError(
+                f"status_counts raised {type(got).__name__}: {str(got).splitlines()[0]}. "
+                "In async code use the async ORM (acount, aget, async for), not the sync one"
+            )
         assert got == expected, f"status_counts() returned {got!r}, not {expected!r}"
         job_queries = [sql for sql, _ in statements if Job._meta.db_table in sql]
         wrapped = {code for _, codes in statements for code in codes}
-        assert not wrapped, \
-            f"status_counts hands synchronous code ({', '.join(sorted(wrapped))}) to sync_to_async: that works, " \
+        assert not wrapped, (
+            f"status_counts hands synchronous code ({', '.join(sorted(wrapped))}) to sync_to_async: that works, "
             "but the task is the async ORM itself (async for over a queryset, or its a... methods)"
-        assert len(job_queries) == 1 and "COUNT(" in job_queries[0].upper() and "GROUP BY" in job_queries[0].upper(), \
+        )
+        assert len(job_queries) == 1 and "COUNT(" in job_queries[0].upper() and "GROUP BY" in job_queries[0].upper(), (
             f"{len(job_queries)} queries on the jobs table, not one COUNT ... GROUP BY: count in the database"
+        )
     Job.objects.all().delete()
 
 
@@ -255,7 +285,9 @@ def run_guarded(answer):
 
 
 LIBRARIES = tuple(str(Path(module.__file__).resolve().parent) for module in (django, asgiref)) + (
-    str(Path(sysconfig.get_paths()["stdlib"]).resolve()), str(Path(__file__).resolve()))
+    str(Path(sysconfig.get_paths()["stdlib"]).resolve()),
+    str(Path(__file__).resolve()),
+)
 
 
 def code_outside_the_libraries() -> set:

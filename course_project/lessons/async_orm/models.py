@@ -1,4 +1,5 @@
 """Notebook 16's models. The notebook prints each one's source where it is used."""
+
 from django.db import models
 
 

@@ -1,4 +1,5 @@
 """Reference answers for notebook 16."""
+
 from django.db import transaction
 from django.db.models import Count, F
 

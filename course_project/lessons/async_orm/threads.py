@@ -2,6 +2,7 @@
 
 Each thread gets its own database connections (Django keeps them per thread) and closes them
 when it is done, so nothing is left open on the servers."""
+
 import threading
 
 from django.db import connections

@@ -1,4 +1,5 @@
 """An async view for the ASGI section of notebook 16: which server connection, and which thread, served a request."""
+
 import threading
 
 from asgiref.sync import sync_to_async

@@ -1,14 +1,19 @@
 """Fill the lesson's tables inside each database (no row-by-row round trips)."""
+
 from django.db import connections
 
 EVENTS = 100_000
 FILL = {
-    "postgresql": ("INSERT INTO practices_event (user_id, kind, created_at) "
-                   "SELECT n %% 5000, (ARRAY['view', 'click', 'buy', 'share'])[1 + n %% 4], "
-                   "timestamp '2024-01-01' + n * interval '1 minute' FROM generate_series(1, %s) AS n"),
-    "mysql": ("INSERT INTO practices_event (user_id, kind, created_at) "
-              "SELECT seq % 5000, ELT(1 + seq % 4, 'view', 'click', 'buy', 'share'), "
-              "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq MINUTE FROM seq_1_to_{n}"),
+    "postgresql": (
+        "INSERT INTO practices_event (user_id, kind, created_at) "
+        "SELECT n %% 5000, (ARRAY['view', 'click', 'buy', 'share'])[1 + n %% 4], "
+        "timestamp '2024-01-01' + n * interval '1 minute' FROM generate_series(1, %s) AS n"
+    ),
+    "mysql": (
+        "INSERT INTO practices_event (user_id, kind, created_at) "
+        "SELECT seq % 5000, ELT(1 + seq % 4, 'view', 'click', 'buy', 'share'), "
+        "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq MINUTE FROM seq_1_to_{n}"
+    ),
 }
 
 

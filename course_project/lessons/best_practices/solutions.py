@@ -1,4 +1,5 @@
 """Reference answers for notebook 12."""
+
 from django.db.models import Prefetch
 
 from course_project.lessons.best_practices.models import Player, Team

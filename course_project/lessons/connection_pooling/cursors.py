@@ -1,4 +1,5 @@
 """Server-side cursors behind pgBouncer in transaction mode (notebook 10, section 3, and its checker)."""
+
 import re
 from contextlib import nullcontext
 
@@ -13,8 +14,9 @@ def iterate_while_busy(alias: str, in_transaction: bool = False) -> str:
     while a second client holds a transaction open on the same server (pgBouncer): 'ok, N rows', or the
     error the iterator raised."""
     db = connections[alias].settings_dict
-    other = psycopg.connect(host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"],
-                            password=db["PASSWORD"], connect_timeout=3)
+    other = psycopg.connect(
+        host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], connect_timeout=3
+    )
     try:
         with transaction.atomic(using=alias) if in_transaction else nullcontext():
             rows = BenchRow.objects.using(alias).order_by("value").iterator(chunk_size=5)

@@ -5,6 +5,7 @@ Each check uses a new alias for real: query_with_timeout runs the learner's func
 next client of pgBouncer what it inherited; bouncer_settings iterates through the learner's settings
 while another client holds a transaction, and ends a request the way Django does.
 """
+
 import copy
 import random
 import re
@@ -53,10 +54,13 @@ def _seen_by_the_next_client(alias: str) -> str:
                 client.close()
 
 
-@exercises.add("query_with_timeout", "query_with_timeout(alias, sql, ms): rows of `sql`, cancelled after ms "
-                                     "milliseconds, the timeout leaking to no other client of pgBouncer",
-               hint="Behind transaction pooling only a transaction keeps your statements on one server "
-                    "connection, and a setting made with SET LOCAL (or set_config(name, value, true)) ends with it.")
+@exercises.add(
+    "query_with_timeout",
+    "query_with_timeout(alias, sql, ms): rows of `sql`, cancelled after ms "
+    "milliseconds, the timeout leaking to no other client of pgBouncer",
+    hint="Behind transaction pooling only a transaction keeps your statements on one server "
+    "connection, and a setting made with SET LOCAL (or set_config(name, value, true)) ends with it.",
+)
 def _(answer):
     through = copy.deepcopy(settings.DATABASES["bouncer"])
     bouncer = servers()["pgbouncer"]
@@ -78,11 +82,15 @@ def _(answer):
         assert statements, f"send the query through connections[{alias!r}] (connections[alias].cursor())"
         assert [tuple(row) for row in rows or []] == [(value, "fast")], f"return the query's rows: got {rows!r}"
         outside = [sql for sql, in_transaction in statements if not in_transaction]
-        assert not outside, (f"{outside[0]!r} ran outside a transaction: behind transaction pooling the next "
-                             "statement may go to another server connection")
+        assert not outside, (
+            f"{outside[0]!r} ran outside a transaction: behind transaction pooling the next "
+            "statement may go to another server connection"
+        )
         seen = _seen_by_the_next_client(alias)
-        assert seen == "0", (f"the next client of pgBouncer found statement_timeout = {seen}: a session setting "
-                             "stays on the server connection after your transaction")
+        assert seen == "0", (
+            f"the next client of pgBouncer found statement_timeout = {seen}: a session setting "
+            "stays on the server connection after your transaction"
+        )
         start = time.monotonic()
         try:
             answer(alias, "SELECT pg_sleep(3)", ms)
@@ -94,19 +102,23 @@ def _(answer):
         seen = _seen_by_the_next_client(alias)
         assert seen == "0", f"after the cancelled query, the next client found statement_timeout = {seen}"
         [(inside,)] = answer(alias, "SELECT current_setting('statement_timeout')", ms)
-        assert inside == f"{ms}ms", (f"asked for {ms} ms, the query ran with statement_timeout = {inside}: "
-                                     "use the `ms` argument")
+        assert inside == f"{ms}ms", (
+            f"asked for {ms} ms, the query ran with statement_timeout = {inside}: use the `ms` argument"
+        )
     finally:
         _seen_by_the_next_client(alias)  # whatever the answer left on the last server connection: reset
         unregister(alias)
 
 
-@exercises.add("bouncer_settings", "bouncer_settings(base): a PostgreSQL alias's settings (kept connections, "
-                                   "or Django's pool), through pgBouncer in transaction mode, a new connection "
-                                   "per request",
-               hint="Start from a copy of `base` (copy its OPTIONS too: the checker reuses it). Four things differ "
-                    "behind pgBouncer in transaction mode: where to connect, what becomes of cursors that outlive a "
-                    "transaction, how long Django keeps a connection after a request, and whether Django pools.")
+@exercises.add(
+    "bouncer_settings",
+    "bouncer_settings(base): a PostgreSQL alias's settings (kept connections, "
+    "or Django's pool), through pgBouncer in transaction mode, a new connection "
+    "per request",
+    hint="Start from a copy of `base` (copy its OPTIONS too: the checker reuses it). Four things differ "
+    "behind pgBouncer in transaction mode: where to connect, what becomes of cursors that outlive a "
+    "transaction, how long Django keeps a connection after a request, and whether Django pools.",
+)
 def _(answer):
     kept = copy.deepcopy(settings.DATABASES["default"])
     kept.update(CONN_MAX_AGE=60, DISABLE_SERVER_SIDE_CURSORS=False)
@@ -130,17 +142,22 @@ def _check_bouncer_settings(result: dict, token: str):
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('application_name')")
-            assert cursor.fetchone()[0] == token, \
+            assert cursor.fetchone()[0] == token, (
                 "start from `base`: keep its NAME, USER, PASSWORD and OPTIONS, change only what pgBouncer needs"
-        assert connection.connection.info.port == servers()["pgbouncer"].port, \
+            )
+        assert connection.connection.info.port == servers()["pgbouncer"].port, (
             "connect through pgBouncer: its HOST and PORT"
+        )
         outcome = iterate_while_busy(alias)
         assert outcome.startswith("ok"), f"server-side cursors break behind pgBouncer in transaction mode ({outcome})"
-        assert connection.pool is None, ("Django's pool (OPTIONS['pool']) keeps client connections open between "
-                                         "requests: a new connection per request means no pool in front of pgBouncer")
+        assert connection.pool is None, (
+            "Django's pool (OPTIONS['pool']) keeps client connections open between "
+            "requests: a new connection per request means no pool in front of pgBouncer"
+        )
         connection.ensure_connection()
         connection.close_if_unusable_or_obsolete()  # what Django does at the end of every request
-        assert connection.connection is None, \
+        assert connection.connection is None, (
             "the connection outlived the request: a new one per request needs CONN_MAX_AGE"
+        )
     finally:
         unregister(alias)

@@ -4,6 +4,7 @@ Requests go through a real WSGI server on loopback (wsgiref, in a background thr
 Django's test Client deliberately skips the step that closes or keeps connections at the end
 of a request, which is exactly what is being measured.
 """
+
 import http.client
 import json
 import statistics

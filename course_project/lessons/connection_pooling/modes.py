@@ -3,6 +3,7 @@
 Each mode is the project's own alias with a few settings changed, registered in Django's
 connection handler, so a view can use it like any alias in settings.DATABASES.
 """
+
 import copy
 
 from django.conf import settings
@@ -12,9 +13,11 @@ from django.db import connections
 MODES = {
     "new connection per request": ("pg_new", "default", {"CONN_MAX_AGE": 0}),
     "persistent (CONN_MAX_AGE=60)": ("pg_persistent", "default", {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}),
-    "Django's pool (psycopg 3)": ("pg_pool", "default",
-                                  {"CONN_MAX_AGE": 0, "OPTIONS": {"connect_timeout": 3,
-                                                                  "pool": {"min_size": 2, "max_size": 4}}}),
+    "Django's pool (psycopg 3)": (
+        "pg_pool",
+        "default",
+        {"CONN_MAX_AGE": 0, "OPTIONS": {"connect_timeout": 3, "pool": {"min_size": 2, "max_size": 4}}},
+    ),
     "pgBouncer, transaction mode": ("pg_bouncer", "bouncer", {"CONN_MAX_AGE": 0}),
     "pgBouncer + CONN_MAX_AGE=60": ("pg_bouncer_kept", "bouncer", {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}),
     "MariaDB, new per request": ("maria_new", "legacy", {"CONN_MAX_AGE": 0}),
@@ -50,4 +53,3 @@ def unregister(alias: str):
 
 def register_all() -> dict:
     return {mode: add_alias(alias, base, changes) for mode, (alias, base, changes) in MODES.items()}
-

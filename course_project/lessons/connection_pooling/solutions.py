@@ -1,4 +1,5 @@
 """Reference answers for notebook 10."""
+
 from django.db import connections, transaction
 
 from course_project.services.config import servers
@@ -15,5 +16,11 @@ def query_with_timeout(alias, sql, ms):
 def bouncer_settings(base):
     bouncer = servers()["pgbouncer"]
     options = {key: value for key, value in base.get("OPTIONS", {}).items() if key != "pool"}  # no pool in front
-    return {**base, "HOST": bouncer.host, "PORT": bouncer.port, "CONN_MAX_AGE": 0, "DISABLE_SERVER_SIDE_CURSORS": True,
-            "OPTIONS": options}
+    return {
+        **base,
+        "HOST": bouncer.host,
+        "PORT": bouncer.port,
+        "CONN_MAX_AGE": 0,
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        "OPTIONS": options,
+    }

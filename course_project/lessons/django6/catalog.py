@@ -3,6 +3,7 @@
 The notebook prints each model where it is used. fresh_tables(alias) drops and creates the tables on one
 database, so every run starts from the same empty state.
 """
+
 from django.apps.registry import Apps
 from django.db import connections, models
 from django.db.models import F
@@ -53,8 +54,11 @@ class DbNote(LessonModel):
 class LineItem(LessonModel):
     price = models.DecimalField(max_digits=8, decimal_places=2)
     quantity = models.IntegerField()
-    total = models.GeneratedField(expression=F("price") * F("quantity"), db_persist=True,
-                                  output_field=models.DecimalField(max_digits=10, decimal_places=2))
+    total = models.GeneratedField(
+        expression=F("price") * F("quantity"),
+        db_persist=True,
+        output_field=models.DecimalField(max_digits=10, decimal_places=2),
+    )
 
 
 MODELS = [Author, Book, Folder, Note, DbFolder, DbNote, LineItem]  # parents before children
@@ -78,8 +82,11 @@ class MongoLineItem(LessonModel):
     id = ObjectIdAutoField(primary_key=True)
     price = models.DecimalField(max_digits=8, decimal_places=2)
     quantity = models.IntegerField()
-    total = models.GeneratedField(expression=F("price") * F("quantity"), db_persist=True,
-                                  output_field=models.DecimalField(max_digits=10, decimal_places=2))
+    total = models.GeneratedField(
+        expression=F("price") * F("quantity"),
+        db_persist=True,
+        output_field=models.DecimalField(max_digits=10, decimal_places=2),
+    )
 
 
 MONGO_MODELS = [MongoAuthor, MongoBook, MongoLineItem]

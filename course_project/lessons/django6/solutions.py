@@ -1,4 +1,5 @@
 """Reference answers for notebook 17."""
+
 from django.db.models import FETCH_PEERS, StringAgg, Value
 
 from course_project.lessons.django6.catalog import Author
@@ -9,8 +10,11 @@ def book_labels(books):
 
 
 def titles_by_author(alias):
-    authors = Author.objects.using(alias).filter(books__isnull=False).annotate(
-        titles=StringAgg("books__title", Value(", "), order_by="books__title"))
+    authors = (
+        Author.objects.using(alias)
+        .filter(books__isnull=False)
+        .annotate(titles=StringAgg("books__title", Value(", "), order_by="books__title"))
+    )
     return dict(authors.values_list("name", "titles"))
 
 

@@ -1,4 +1,5 @@
 """Many page views at once, in threads: get-then-create versus one atomic upsert."""
+
 import threading
 
 from mongoengine.errors import NotUniqueError

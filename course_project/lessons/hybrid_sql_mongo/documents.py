@@ -2,6 +2,7 @@
 
 Syllabus fixes: DictField is imported, timestamps are timezone-aware, and each document is
 unique per product or user (an index), so concurrent views update one document."""
+
 from django.utils import timezone
 from mongoengine import Document, EmbeddedDocument
 from mongoengine.fields import DateTimeField, DictField, EmbeddedDocumentField, IntField, ListField, StringField

@@ -8,6 +8,7 @@ fails: it is an over-fetch, however generous. record_search runs with ProductAna
 checker watches (a PyMongo CommandListener): each call must send one update command and no read, so a
 read-modify-save passes nowhere, not even inside a threading.Lock (other processes do not share it).
 It is then called by several threads at once."""
+
 import random
 import uuid
 
@@ -60,10 +61,12 @@ class Commands(monitoring.CommandListener):
 def _one_update_each(names: list, calls: int):
     assert "findAndModify" not in names, (
         f"{calls} call(s) sent {names}: modify() is findAndModify, atomic too, but it returns the document; "
-        "the task is one update command (update_one)")
+        "the task is one update command (update_one)"
+    )
     assert names == ["update"] * calls, (
         f"{calls} call(s) sent {names}: each search must be one update command (an upsert with $push) and no read; "
-        "a read then a save is a race, even inside a lock, since other processes do not share it")
+        "a read then a save is a race, even inside a lock, since other processes do not share it"
+    )
 
 
 def _finds(names: list) -> int:
@@ -91,16 +94,25 @@ def _limited_before_excluding(read: dict, orphans: list) -> int | None:
 def _watched(alias_prefix: str) -> tuple:
     """A MongoEngine alias whose commands a Commands listener records."""
     commands, alias = Commands(), f"{alias_prefix}-{uuid.uuid4().hex[:6]}"
-    mongoengine.connect(db=env("MONGO_DB"), host=mongo_uri(database=env("MONGO_DB")), alias=alias, tz_aware=True,
-                        uuidRepresentation="standard", event_listeners=[commands], **TIMEOUTS)
+    mongoengine.connect(
+        db=env("MONGO_DB"),
+        host=mongo_uri(database=env("MONGO_DB")),
+        alias=alias,
+        tz_aware=True,
+        uuidRepresentation="standard",
+        event_listeners=[commands],
+        **TIMEOUTS,
+    )
     return commands, alias
 
 
-@exercises.add("top_products", "top_products(n): the n most viewed existing products as (name, views), "
-                               "one query per store",
-               hint="Orphans (analytics whose product was deleted) must not count, and must not take a place "
-                    "in the n: ask PostgreSQL which products exist (one query), then MongoDB for the most viewed "
-                    "among them (one find: product_id__in, order_by, limit), and join in Python.")
+@exercises.add(
+    "top_products",
+    "top_products(n): the n most viewed existing products as (name, views), one query per store",
+    hint="Orphans (analytics whose product was deleted) must not count, and must not take a place "
+    "in the n: ask PostgreSQL which products exist (one query), then MongoDB for the most viewed "
+    "among them (one find: product_id__in, order_by, limit), and join in Python.",
+)
 def _(answer):
     connect_mongoengine()
     tag, rng = uuid.uuid4().hex[:6], random.Random()
@@ -135,26 +147,33 @@ def _(answer):
             sent, reads = commands.take(), commands.take_reads()
             assert [tuple(row) for row in got] == ranking[:n], (
                 f"top_products({n}) returned {got}; expected {ranking[:n]}: n rows, the most viewed first, ties "
-                "by product id, and no orphan (analytics whose product is gone) takes a place, however many")
-            assert len(queries) == 1, (f"top_products({n}) ran {len(queries)} PostgreSQL queries: one query per "
-                                       "store, never one per product")
-            assert _finds(sent) == 1, (f"top_products({n}) sent {sent} to MongoDB: one query per store, never one "
-                                       "per product")
+                "by product id, and no orphan (analytics whose product is gone) takes a place, however many"
+            )
+            assert len(queries) == 1, (
+                f"top_products({n}) ran {len(queries)} PostgreSQL queries: one query per store, never one per product"
+            )
+            assert _finds(sent) == 1, (
+                f"top_products({n}) sent {sent} to MongoDB: one query per store, never one per product"
+            )
             for read in reads:
                 limit = _limited_before_excluding(read, list(orphans))
                 assert limit is None, (
                     f"top_products({n}) sent a limit of {limit} whose documents include orphans: an over-fetch, "
                     "which returns fewer than n rows once more orphans lead than you fetched; limit only among "
-                    "the products that exist (product_id__in)")
+                    "the products that exist (product_id__in)"
+                )
     finally:
         mongoengine.disconnect(alias)
         ProductAnalytics.objects(product_id__in=[*views, *orphans]).delete()
         Product.objects.filter(pk__in=[p.pk for _, p in made]).delete()
 
 
-@exercises.add("record_search", "record_search(product_id, term): push the term, upserting, atomically",
-               hint="Look at count_view(): one update_one(upsert=True, ...) creates the document when it is "
-                    "missing and changes it on the server. Which update operator appends to a list, keeping repeats?")
+@exercises.add(
+    "record_search",
+    "record_search(product_id, term): push the term, upserting, atomically",
+    hint="Look at count_view(): one update_one(upsert=True, ...) creates the document when it is "
+    "missing and changes it on the server. Which update operator appends to a list, keeping repeats?",
+)
 def _(answer):
     connect_mongoengine()
     ProductAnalytics.ensure_indexes()  # the unique index on product_id, as in the notebook
@@ -185,19 +204,24 @@ def _(answer):
         doc = docs.first()
         assert (doc.views, doc.click_data) == (views, clicks), (
             f"the product had {views} views and clicks {clicks}; after three searches: {doc.views} views and "
-            f"clicks {doc.click_data}. Recording a search changes `searches` only")
+            f"clicks {doc.click_data}. Recording a search changes `searches` only"
+        )
         searches = doc.searches
         assert searches == ["lamp", "desk lamp", "lamp"], (
-            f"got {searches}: every search in order, repeats too ($push, not $addToSet)")
+            f"got {searches}: every search in order, repeats too ($push, not $addToSet)"
+        )
         docs.delete()
         try:
             run_together(SEARCHERS, lambda i, start: (start.wait(), answer(product_id, f"term {i}")))
         except Exception as error:
-            raise AssertionError(f"{SEARCHERS} first searches at once: {type(error).__name__}: {error}; "
-                                 "one upsert with $push does it atomically") from None
+            raise AssertionError(
+                f"{SEARCHERS} first searches at once: {type(error).__name__}: {error}; "
+                "one upsert with $push does it atomically"
+            ) from None
         terms = sorted(t for d in docs for t in d.searches)
         assert docs.count() == 1 and terms == sorted(f"term {i}" for i in range(SEARCHERS)), (
             f"{SEARCHERS} first searches at once left {docs.count()} document(s) with {len(terms)} terms: "
-            "one upsert with $push does it atomically")
+            "one upsert with $push does it atomically"
+        )
     finally:
         docs.delete()

@@ -1,4 +1,5 @@
 """Reference answers for notebook 09."""
+
 from course_project.lessons.hybrid_sql_mongo.documents import ProductAnalytics
 from course_project.lessons.hybrid_sql_mongo.models import Product
 

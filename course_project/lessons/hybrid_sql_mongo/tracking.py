@@ -1,4 +1,5 @@
 """Recording views in MongoDB without letting MongoDB take the product page down."""
+
 import logging
 
 import pymongo
@@ -19,7 +20,8 @@ def log_activity(user_id: int, activity: Activity, keep: int = ACTIVITY_CAP):
     """Append one activity to the user's document (created if missing), keeping only the last `keep`:
     $push with $each and $slice, one atomic upsert."""
     UserActivity.objects(user_id=user_id).update_one(
-        upsert=True, __raw__={"$push": {"activities": {"$each": [activity.to_mongo()], "$slice": -keep}}})
+        upsert=True, __raw__={"$push": {"activities": {"$each": [activity.to_mongo()], "$slice": -keep}}}
+    )
 
 
 def record_view(product, user) -> int | None:
@@ -32,13 +34,13 @@ def record_view(product, user) -> int | None:
             count_view(product.pk)
             views = ProductAnalytics.objects(product_id=product.pk).scalar("views").first()
             if user.is_authenticated:
-                activity = Activity(action="view_product",
-                                    metadata={"product_id": product.pk, "product_name": product.name})
+                activity = Activity(
+                    action="view_product", metadata={"product_id": product.pk, "product_name": product.name}
+                )
                 log_activity(user.pk, activity)
         return views
     except (PyMongoError, OperationError) as error:
-        log.warning("analytics unavailable, view of product %s not counted: %s", product.pk,
-                    type(error).__name__)
+        log.warning("analytics unavailable, view of product %s not counted: %s", product.pk, type(error).__name__)
         return None
 
 

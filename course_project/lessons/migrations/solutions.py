@@ -1,4 +1,5 @@
 """Reference answers for notebook 11."""
+
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
@@ -14,8 +15,9 @@ def blocks_writers(statement):
     conflict_with_writers = {"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
-        cursor.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
-                       "AND relation = 'zero_downtime_edition'::regclass")
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'zero_downtime_edition'::regclass"
+        )
         modes = {row[0] for row in cursor.fetchall()}
         transaction.set_rollback(True)  # measured, never kept
     return bool(modes & conflict_with_writers)

@@ -3,6 +3,7 @@
 Lessons that must create, delete or break migration files (the "reset migrations" recipe,
 a migration conflict) do it here, never to the course's committed migrations.
 """
+
 import os
 import shutil
 import subprocess
@@ -22,7 +23,8 @@ class ThrowawayApp:
         for package in (self.root / label, self.migrations):
             (package / "__init__.py").write_text("")
         (self.root / "throwaway_settings.py").write_text(
-            f"from course_project.settings import *  # noqa\nINSTALLED_APPS = [*INSTALLED_APPS, {label!r}]\n")
+            f"from course_project.settings import *  # noqa\nINSTALLED_APPS = [*INSTALLED_APPS, {label!r}]\n"
+        )
 
     def models(self, source: str):
         (self.root / self.label / "models.py").write_text("from django.db import models\n\n" + source)
@@ -33,21 +35,33 @@ class ThrowawayApp:
 
     def leaves(self) -> list:
         """The app's leaf migrations, read by Django's MigrationLoader from the files (one when the graph is a line)."""
-        code = ("import django; django.setup()\n"
-                "from django.db.migrations.loader import MigrationLoader\n"
-                f"print(*sorted(n for _, n in MigrationLoader(None).graph.leaf_nodes({self.label!r})))")
+        code = (
+            "import django; django.setup()\n"
+            "from django.db.migrations.loader import MigrationLoader\n"
+            f"print(*sorted(n for _, n in MigrationLoader(None).graph.leaf_nodes({self.label!r})))"
+        )
         out = self._python("-c", code)
         if out.startswith("[exit"):
             raise RuntimeError(out)
         return out.split()
 
     def _python(self, *args) -> str:
-        env = {**os.environ, "PYTHONPATH": f"{self.root}{os.pathsep}{PROJECT_ROOT}",
-               "DJANGO_SETTINGS_MODULE": "throwaway_settings",
-               # ipykernel sets FORCE_COLOR=1, and from Python 3.13 on that colours tracebacks: plain text here.
-               "PYTHON_COLORS": "0"}
-        proc = subprocess.run([sys.executable, *args], cwd=self.root, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=120)
+        env = {
+            **os.environ,
+            "PYTHONPATH": f"{self.root}{os.pathsep}{PROJECT_ROOT}",
+            "DJANGO_SETTINGS_MODULE": "throwaway_settings",
+            # ipykernel sets FORCE_COLOR=1, and from Python 3.13 on that colours tracebacks: plain text here.
+            "PYTHON_COLORS": "0",
+        }
+        proc = subprocess.run(
+            [sys.executable, *args],
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         out = (proc.stdout + proc.stderr).strip().replace(f"{self.root}/", "")  # no temporary paths
         if proc.returncode:
             lines = [line for line in out.splitlines() if line.strip()]

@@ -1,4 +1,5 @@
 """Watching the zero_downtime migrations run (notebook 11, section 6): their locks, transactions and scans."""
+
 from contextlib import contextmanager
 
 from django.core.management import call_command
@@ -33,8 +34,11 @@ def watching(steps, lock_timeout="2s"):
         result = execute(sql, params, many, context)
         if sql.split()[0] in ("ALTER", "UPDATE") and TABLE in sql:
             with connection.connection.cursor() as raw:  # the same session and transaction, not itself watched
-                raw.execute("SELECT txid_current(), array_agg(DISTINCT mode ORDER BY mode) FROM pg_locks "
-                            "WHERE pid = pg_backend_pid() AND relation = %s::regclass", [TABLE])
+                raw.execute(
+                    "SELECT txid_current(), array_agg(DISTINCT mode ORDER BY mode) FROM pg_locks "
+                    "WHERE pid = pg_backend_pid() AND relation = %s::regclass",
+                    [TABLE],
+                )
                 transaction_id, locks = raw.fetchone()
             steps.append({"sql": sql, "locks": locks, "transaction": transaction_id, "notes": notes[:]})
             notes.clear()
@@ -45,8 +49,10 @@ def watching(steps, lock_timeout="2s"):
 
     connection.connection.add_notice_handler(note)
     try:
-        with session_settings(connection, lock_timeout=lock_timeout, client_min_messages="debug1"), \
-                connection.execute_wrapper(probe):
+        with (
+            session_settings(connection, lock_timeout=lock_timeout, client_min_messages="debug1"),
+            connection.execute_wrapper(probe),
+        ):
             yield
     finally:
         connection.connection.remove_notice_handler(note)

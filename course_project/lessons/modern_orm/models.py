@@ -1,4 +1,5 @@
 """Notebook 14's models. The notebook prints each one's source where it is used."""
+
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Now

@@ -1,4 +1,5 @@
 """The lesson's tables on SQLite, made fresh by the notebook (and the tests) rather than by migrate."""
+
 from django.apps import apps
 from django.db import connections
 

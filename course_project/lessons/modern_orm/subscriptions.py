@@ -1,5 +1,6 @@
 """Notebook 14's database-default experiment: a throwaway Subscription table whose expires_at has a db_default,
 a row inserted through Django and one through raw SQL, and how far ahead each row's expires_at lies."""
+
 from datetime import UTC, timedelta
 
 from django.apps.registry import Apps

@@ -1,4 +1,5 @@
 """The legacy djongo route, run in its own environment (.venv-djongo) through a subprocess."""
+
 import json
 import os
 import subprocess
@@ -16,8 +17,10 @@ def missing() -> str | None:
     """None when the legacy route can run here; otherwise one line that says why not."""
     if PYTHON.exists():
         return None
-    return ("The legacy djongo environment (.venv-djongo) is missing: `./course setup` builds it, and said why "
-            "if it could not. Skipped.")
+    return (
+        "The legacy djongo environment (.venv-djongo) is missing: `./course setup` builds it, and said why "
+        "if it could not. Skipped."
+    )
 
 
 def _python() -> str:
@@ -28,8 +31,10 @@ def _python() -> str:
 
 def declared_requirements() -> dict:
     """What the installed djongo distribution itself declares, and what pip resolved."""
-    code = ("import json, importlib.metadata as m; print(json.dumps({'requires': m.requires('djongo'), "
-            "'installed': {n: m.version(n) for n in ('djongo', 'django', 'pymongo', 'sqlparse')}}))")
+    code = (
+        "import json, importlib.metadata as m; print(json.dumps({'requires': m.requires('djongo'), "
+        "'installed': {n: m.version(n) for n in ('djongo', 'django', 'pymongo', 'sqlparse')}}))"
+    )
     out = subprocess.run([_python(), "-c", code], capture_output=True, text=True, timeout=60, check=True)
     return json.loads(out.stdout)
 
@@ -40,9 +45,19 @@ def run_legacy_project() -> dict:
     from course_project.runtime.mongo import client
 
     try:
-        proc = subprocess.run([_python(), "run.py"], cwd=PROJECT, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "DJANGO_SETTINGS_MODULE": "legacy_settings",
-                                   "DJONGO_MONGO_URI": mongo_uri(database=DATABASE), "DJONGO_DB": DATABASE})
+        proc = subprocess.run(
+            [_python(), "run.py"],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "legacy_settings",
+                "DJONGO_MONGO_URI": mongo_uri(database=DATABASE),
+                "DJONGO_DB": DATABASE,
+            },
+        )
     finally:
         client().drop_database(DATABASE)
     if proc.returncode != 0:

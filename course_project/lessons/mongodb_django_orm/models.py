@@ -1,5 +1,6 @@
 """The syllabus's Blog/Entry/Author ideas for django-mongodb-backend: related collections where
 data is shared, embedded models and arrays where it belongs to one document."""
+
 from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField, EmbeddedModelField
 from django_mongodb_backend.models import EmbeddedModel

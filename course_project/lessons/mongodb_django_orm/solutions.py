@@ -1,4 +1,5 @@
 """Reference answers for notebook 08."""
+
 from django.db import connections
 
 from course_project.lessons.mongodb_django_orm.models import Entry

@@ -1,5 +1,6 @@
 """The syllabus's MongoEngine documents, corrected: timezone-aware defaults instead of the
 deprecated datetime.utcnow, a unique email, and indexes created on purpose (ensure_indexes)."""
+
 from django.utils import timezone
 from mongoengine import Document, EmbeddedDocument
 from mongoengine.fields import (

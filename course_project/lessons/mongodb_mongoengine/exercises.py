@@ -9,6 +9,7 @@ learner's function on them, and removes them again:
 - like_comment is called by several threads at once on one comment: every like must count, and
   only the comment that author wrote may change.
 """
+
 import random
 import uuid
 
@@ -27,25 +28,36 @@ def _make_posts(prefix: str, shapes) -> list:
     slugs = []
     for i, (views, n_comments) in enumerate(shapes):
         slug = f"{prefix}-{i}"
-        BlogPost(title=slug, slug=slug, content="made by the checker", views=views,
-                 comments=[Comment(author=f"c{k}", content="...") for k in range(n_comments)]).save()
+        BlogPost(
+            title=slug,
+            slug=slug,
+            content="made by the checker",
+            views=views,
+            comments=[Comment(author=f"c{k}", content="...") for k in range(n_comments)],
+        ).save()
         slugs.append(slug)
     return slugs
 
 
 def _boundary_shapes(min_views: int, min_comments: int, rng: random.Random) -> list:
     """(views, comments) exactly on and just below each threshold, and some that are plainly neither."""
-    return [(min_views, 0), (min_views - 1, min_comments - 1), (min_views - 1, min_comments), (0, min_comments - 1),
-            (min_views, min_comments)] + [(rng.randint(0, min_views - 1), rng.randint(0, min_comments - 1))
-                                          for _ in range(8)]
+    return [
+        (min_views, 0),
+        (min_views - 1, min_comments - 1),
+        (min_views - 1, min_comments),
+        (0, min_comments - 1),
+        (min_views, min_comments),
+    ] + [(rng.randint(0, min_views - 1), rng.randint(0, min_comments - 1)) for _ in range(8)]
 
 
-@exercises.add("popular_slugs",
-               "popular_slugs(min_views, min_comments): sorted slugs of the posts with at least min_views views or "
-               "at least min_comments comments, in one query filtered on the server",
-               hint="Two alternatives in one filter: MongoEngine's Q objects combine with |. For 'at least n "
-                    "comments', ask whether the list has an element at a certain position; that position depends "
-                    "on n, so the keyword itself has to be built while the function runs.")
+@exercises.add(
+    "popular_slugs",
+    "popular_slugs(min_views, min_comments): sorted slugs of the posts with at least min_views views or "
+    "at least min_comments comments, in one query filtered on the server",
+    hint="Two alternatives in one filter: MongoEngine's Q objects combine with |. For 'at least n "
+    "comments', ask whether the list has an element at a certain position; that position depends "
+    "on n, so the keyword itself has to be built while the function runs.",
+)
 def _(answer):
     connect_mongoengine()
     prefix = f"check-{uuid.uuid4().hex[:6]}"
@@ -55,32 +67,37 @@ def _(answer):
         _make_posts(f"{prefix}{n}", _boundary_shapes(min_views, min_comments, rng))
     try:
         for min_views, min_comments in thresholds:
-            expected = sorted(p.slug for p in BlogPost.objects
-                              if p.views >= min_views or len(p.comments) >= min_comments)
+            expected = sorted(
+                p.slug for p in BlogPost.objects if p.views >= min_views or len(p.comments) >= min_comments
+            )
             with COMMANDS.watch() as sent:
                 got = list(answer(min_views, min_comments))
             wrong = sorted(set(got) ^ set(expected))
             assert got == expected, (
                 f"popular_slugs({min_views}, {min_comments}): {len(got)} slugs, not {len(expected)}"
                 + (f"; look at {wrong[0]}" if wrong else ", or not sorted")
-                + " (the checker's posts sit exactly on the thresholds: 'at least' includes them)")
+                + " (the checker's posts sit exactly on the thresholds: 'at least' includes them)"
+            )
             reads = [c for c in sent if c.name in READS]
             queries = [c.name for c in reads if c.name != "getMore"]  # getMore continues a query's cursor
             assert queries, "no query reached the server through BlogPost.objects"
             assert len(queries) == 1, f"one query, please: you sent {len(queries)} ({queries})"
             returned = sum(c.returned for c in reads)
             assert returned <= len(expected), (
-                f"filter on the server: it sent back {returned} posts for {len(expected)} popular ones")
+                f"filter on the server: it sent back {returned} posts for {len(expected)} popular ones"
+            )
     finally:
         BlogPost.objects(slug__startswith=prefix).delete()
 
 
-@exercises.add("like_comment",
-               "like_comment(slug, author): add one like to the comment that author wrote on that post, on the "
-               "server, in one update command and no read",
-               hint="Filter the posts by slug and by the comment's author, so the server knows which comment "
-                    "matched; in the update's keyword, the positional operator S then stands for that comment. "
-                    "No get(), no reload(), no save().")
+@exercises.add(
+    "like_comment",
+    "like_comment(slug, author): add one like to the comment that author wrote on that post, on the "
+    "server, in one update command and no read",
+    hint="Filter the posts by slug and by the comment's author, so the server knows which comment "
+    "matched; in the update's keyword, the positional operator S then stands for that comment. "
+    "No get(), no reload(), no save().",
+)
 def _(answer):
     connect_mongoengine()
     prefix, n_comments = f"check-{uuid.uuid4().hex[:6]}", random.randint(3, 5)
@@ -96,22 +113,28 @@ def _(answer):
         assert names == ["update"], (
             f"one update command and no read, please: your function sent {names or 'nothing'} (modify() sends "
             "findAndModify, which also reads; a read-modify-save "
-            "loses likes, even inside a threading.Lock: another process does not share your lock)")
+            "loses likes, even inside a threading.Lock: another process does not share your lock)"
+        )
         assert _mentions(sent[0].body["updates"][0]["q"], "slug", slug), (
             "only the post with that slug may change: put the slug in the update's filter (another post has a "
-            "comment by the same author)")
+            "comment by the same author)"
+        )
         _many_likes(answer, slug, target)
         answer(slug, "nobody")  # no comment by that author: nothing may change, and no error
         likes = {c.author: c.likes for c in BlogPost.objects.get(slug=slug).comments}
         wrong = [a for a in authors if a != target and likes[a]]
-        assert not wrong, (f"the like went to {wrong[0]}'s comment, not {target}'s: the comment is chosen by its "
-                           "author (the filter), not by a fixed position")
+        assert not wrong, (
+            f"the like went to {wrong[0]}'s comment, not {target}'s: the comment is chosen by its "
+            "author (the filter), not by a fixed position"
+        )
         assert likes[target], "no like arrived on the comment"
         assert likes[target] == WRITERS + 1, (
             f"{WRITERS + 1} likes (one, then {WRITERS} threads at once) and the comment has {likes[target]}: "
-            "add one on the server ($inc), do not set a value")
+            "add one on the server ($inc), do not set a value"
+        )
         assert not any(c.likes for c in BlogPost.objects.get(slug=other).comments), (
-            "only the post with that slug may change: another post has a comment by the same author")
+            "only the post with that slug may change: another post has a comment by the same author"
+        )
     finally:
         BlogPost.objects(slug__startswith=prefix).delete()
 

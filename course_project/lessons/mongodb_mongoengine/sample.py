@@ -1,4 +1,5 @@
 """Notebook 07's sample data: fixed values, so every run prints the same results."""
+
 from datetime import UTC, datetime
 
 from course_project.lessons.mongodb_mongoengine.documents import Author, BlogPost, Comment
@@ -21,8 +22,15 @@ def reset() -> int:
     BlogPost.drop_collection()
     ada = Author(name="Ada Lovelace", email="ada@example.com", bio="Notes on engines").save()
     for slug, views, n_comments, tags, month in POSTS:
-        BlogPost(title=slug.replace("-", " ").title(), slug=slug, content=f"All about {slug}.", author=ada,
-                 tags=tags, views=views, metadata={"source": "sample"},
-                 published=datetime(2024, month, 15, tzinfo=UTC) if month else None,
-                 comments=[Comment(author=f"reader{i}", content=f"Comment {i}") for i in range(n_comments)]).save()
+        BlogPost(
+            title=slug.replace("-", " ").title(),
+            slug=slug,
+            content=f"All about {slug}.",
+            author=ada,
+            tags=tags,
+            views=views,
+            metadata={"source": "sample"},
+            published=datetime(2024, month, 15, tzinfo=UTC) if month else None,
+            comments=[Comment(author=f"reader{i}", content=f"Comment {i}") for i in range(n_comments)],
+        ).save()
     return BlogPost.objects.count()

@@ -1,4 +1,5 @@
 """Reference answers for notebook 07."""
+
 from mongoengine.queryset.visitor import Q
 
 from course_project.lessons.mongodb_mongoengine.documents import BlogPost

@@ -1,4 +1,5 @@
 """The posts collection of notebook 06, and the plain PyMongo operations the views use."""
+
 from bson import ObjectId
 from bson.errors import InvalidId
 

@@ -1,4 +1,5 @@
 """Reference answers for notebook 06."""
+
 from course_project.lessons.mongodb_pymongo.posts import posts
 
 

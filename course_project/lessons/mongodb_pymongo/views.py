@@ -6,6 +6,7 @@
 - times are timezone-aware (django.utils.timezone.now(), not the deprecated datetime.utcnow());
 - the search view never passes request data to find() unchecked (see search_unsafe).
 """
+
 import functools
 import json
 
@@ -37,6 +38,7 @@ def handles_bad_requests(view):
             return view(request, *args, **kwargs)
         except BadRequest as error:
             return respond({"error": str(error)}, status=400)
+
     return wrapper
 
 
@@ -58,10 +60,14 @@ def post_list(request):
         data = body(request)
         if not isinstance(data.get("title"), str) or not data["title"].strip():
             raise BadRequest("title is required")
-        post = {"title": data["title"], "content": str(data.get("content", "")),
-                "author": str(data.get("author", "anonymous")),
-                "tags": [str(t) for t in data.get("tags", [])], "views": 0,
-                "created_at": timezone.now()}
+        post = {
+            "title": data["title"],
+            "content": str(data.get("content", "")),
+            "author": str(data.get("author", "anonymous")),
+            "tags": [str(t) for t in data.get("tags", [])],
+            "views": 0,
+            "created_at": timezone.now(),
+        }
         post["_id"] = posts().insert_one(post).inserted_id
         return respond(post, status=201)
     page = page_number(request.GET.get("page", 1))

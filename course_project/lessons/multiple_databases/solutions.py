@@ -1,4 +1,5 @@
 """Reference answers for notebook 04."""
+
 from course_project.lessons.multiple_databases.models import Contact, LegacyOrder
 
 

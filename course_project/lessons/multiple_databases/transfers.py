@@ -1,4 +1,5 @@
 """Copying rows between databases, and writing to two databases as safely as Django allows."""
+
 from django.db import connections, transaction
 
 from course_project.lessons.multiple_databases.analytics.models import PageView
@@ -16,8 +17,10 @@ def reset(aliases=("default", "analytics")):
             cursor.execute("TRUNCATE multidb_contact, multidb_author RESTART IDENTITY CASCADE")
             if alias == "analytics":
                 cursor.execute("DROP TABLE IF EXISTS multidb_book")
-                cursor.execute("TRUNCATE analytics_pageview, analytics_dailyreport, analytics_reportnote, "
-                               "analytics_featuredauthor RESTART IDENTITY CASCADE")
+                cursor.execute(
+                    "TRUNCATE analytics_pageview, analytics_dailyreport, analytics_reportnote, "
+                    "analytics_featuredauthor RESTART IDENTITY CASCADE"
+                )
 
 
 def contacts(alias: str) -> list:

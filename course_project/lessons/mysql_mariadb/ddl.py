@@ -1,4 +1,5 @@
 """A migration that fails half-way, applied the way `migrate` applies it."""
+
 from django.db import DatabaseError, connections, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 
@@ -9,8 +10,9 @@ class LedgerThenFail(migrations.Migration):
     """Step 1 creates a table; step 2 fails. Never on disk: built for the lesson only."""
 
     operations = [
-        migrations.CreateModel("Ledger", [("id", models.AutoField(primary_key=True)),
-                                          ("amount", models.IntegerField())]),
+        migrations.CreateModel(
+            "Ledger", [("id", models.AutoField(primary_key=True)), ("amount", models.IntegerField())]
+        ),
         migrations.RunSQL("INSERT INTO no_such_table VALUES (1)"),
     ]
 
@@ -36,5 +38,8 @@ def apply_failing_migration(alias: str) -> dict:
         error = None
     except DatabaseError as exc:
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return {"atomic": connections[alias].features.can_rollback_ddl, "error": error,
-            "table left behind": table_exists(alias)}
+    return {
+        "atomic": connections[alias].features.can_rollback_ddl,
+        "error": error,
+        "table left behind": table_exists(alias),
+    }

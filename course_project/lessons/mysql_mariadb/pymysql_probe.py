@@ -4,6 +4,7 @@
 runs this with `python -m course_project.lessons.mysql_mariadb.pymysql_probe` rather than in its kernel.
 Prints one JSON line: which driver Django used and what the server answered.
 """
+
 import json
 import os
 
@@ -21,5 +22,13 @@ connection = connections["legacy"]
 with connection.cursor() as cursor:
     cursor.execute("SELECT DATABASE(), @@character_set_connection, @@sql_mode")
     database, charset, sql_mode = cursor.fetchone()
-print(json.dumps({"driver": type(connection.connection).__module__, "database": database,
-                  "charset": charset, "sql_mode": sql_mode}))
+print(
+    json.dumps(
+        {
+            "driver": type(connection.connection).__module__,
+            "database": database,
+            "charset": charset,
+            "sql_mode": sql_mode,
+        }
+    )
+)

@@ -1,4 +1,5 @@
 """Reference answers for notebook 03 (checked by tests/test_03_mysql_mariadb.py)."""
+
 from django.db.models.functions import Collate
 
 from course_project.lessons.mysql_mariadb.models import Customer

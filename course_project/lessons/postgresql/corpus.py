@@ -1,4 +1,5 @@
 """Load the full-text-search corpus (data/articles.jsonl) and measure what the planner does with it."""
+
 import json
 
 from django.db import connection, transaction
@@ -30,8 +31,11 @@ def fill_search_docs(copies: int = 25) -> int:
     """SearchDoc = the articles' text `copies` times over, built inside PostgreSQL (no round trips)."""
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE postgres_lab_searchdoc RESTART IDENTITY")
-        cursor.execute("INSERT INTO postgres_lab_searchdoc (body) SELECT a.title || ' ' || a.content "
-                       "FROM postgres_lab_article a CROSS JOIN generate_series(1, %s) ORDER BY a.id", [copies])
+        cursor.execute(
+            "INSERT INTO postgres_lab_searchdoc (body) SELECT a.title || ' ' || a.content "
+            "FROM postgres_lab_article a CROSS JOIN generate_series(1, %s) ORDER BY a.id",
+            [copies],
+        )
         cursor.execute("ANALYZE postgres_lab_searchdoc")
     return SearchDoc.objects.count()
 

@@ -4,6 +4,7 @@ Django imports psycopg 3 when it can and falls back to psycopg2. With both insta
 see the fallback is a process where psycopg 3 cannot be imported, so notebook 02 runs this with
 `python -m course_project.lessons.postgresql.psycopg2_probe`. Prints one JSON line.
 """
+
 import json
 import os
 import sys
@@ -24,8 +25,9 @@ with connection.cursor() as cursor:
     user = cursor.fetchone()[0]
 report = {"driver": connection.Database.__name__, "user": user}
 
-pooled = DatabaseWrapper({**connection.settings_dict, "OPTIONS": {**connection.settings_dict["OPTIONS"], "pool": True}},
-                         "pooled")
+pooled = DatabaseWrapper(
+    {**connection.settings_dict, "OPTIONS": {**connection.settings_dict["OPTIONS"], "pool": True}}, "pooled"
+)
 try:
     pooled.ensure_connection()
     report["pool"] = "opened"

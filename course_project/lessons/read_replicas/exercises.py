@@ -8,6 +8,7 @@ bytes_not_replayed runs, the course's own `replica` alias is pointed at the prim
 a fixed alias instead of the ones it is given fails, and the standby has lost its WAL stream after receiving
 part of the primary's writes (written > received > replayed), so an answer must count from the primary's position.
 """
+
 import random
 import socket
 import threading
@@ -76,14 +77,22 @@ def _neutral_aliases():
     the standby, and the standby again through a relay on another port. {role: alias}"""
     replica = servers()["replica"]
     with _relay(replica.host, replica.port) as relay_port:
-        targets = [("primary", "postgres", "default", None), ("pgbouncer", "pgbouncer", "bouncer", None),
-                   ("standby", "replica", "replica", None), ("relayed standby", "replica", "replica", relay_port)]
+        targets = [
+            ("primary", "postgres", "default", None),
+            ("pgbouncer", "pgbouncer", "bouncer", None),
+            ("standby", "replica", "replica", None),
+            ("relayed standby", "replica", "replica", relay_port),
+        ]
         random.shuffle(targets)
         made = {}
         for role, server_name, like, port in targets:
             alias, server = f"db_{uuid.uuid4().hex[:6]}", servers()[server_name]
-            settings_dict = {**connections.settings[like], "HOST": server.host, "PORT": str(port or server.port),
-                             "NAME": server.database}
+            settings_dict = {
+                **connections.settings[like],
+                "HOST": server.host,
+                "PORT": str(port or server.port),
+                "NAME": server.database,
+            }
             connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
             made[role] = alias
         try:
@@ -125,13 +134,19 @@ def _wal_stream_lost():
     with postgres_connection() as primary, postgres_connection(server="replica") as standby:
         try:
             primary.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication")
-            _poll(standby, "SELECT NOT EXISTS (SELECT FROM pg_stat_wal_receiver)",
-                  "the replica's WAL receiver did not stop")
+            _poll(
+                standby,
+                "SELECT NOT EXISTS (SELECT FROM pg_stat_wal_receiver)",
+                "the replica's WAL receiver did not stop",
+            )
             yield
         finally:
             resume_replay()
-            _poll(standby, "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')",
-                  "the replica is not streaming from the primary again (./course services status)")
+            _poll(
+                standby,
+                "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')",
+                "the replica is not streaming from the primary again (./course services status)",
+            )
 
 
 def _scalar(alias: str, sql: str, params=()):
@@ -140,13 +155,15 @@ def _scalar(alias: str, sql: str, params=()):
         return cursor.fetchone()[0]
 
 
-@exercises.add("bytes_not_replayed",
-               "bytes_not_replayed(aliases): {alias: bytes of WAL the primary has written that the server behind "
-               "the alias has not replayed yet (0 for a primary)}, asked from the servers",
-               hint="Neither an alias's name nor its port tells you what is behind it (pgBouncer and a relay have "
-                    "ports of their own). Take the primary's pg_current_wal_lsn() once; then ask each alias's server "
-                    "pg_is_in_recovery(), and a standby its pg_last_wal_replay_lsn(); pg_wal_lsn_diff(a, b) is a - b "
-                    "in bytes.")
+@exercises.add(
+    "bytes_not_replayed",
+    "bytes_not_replayed(aliases): {alias: bytes of WAL the primary has written that the server behind "
+    "the alias has not replayed yet (0 for a primary)}, asked from the servers",
+    hint="Neither an alias's name nor its port tells you what is behind it (pgBouncer and a relay have "
+    "ports of their own). Take the primary's pg_current_wal_lsn() once; then ask each alias's server "
+    "pg_is_in_recovery(), and a standby its pg_last_wal_replay_lsn(); pg_wal_lsn_diff(a, b) is a - b "
+    "in bytes.",
+)
 def _(answer):
     tag = uuid.uuid4().hex[:6]
     pause_replay()
@@ -158,11 +175,13 @@ def _(answer):
             wait_until_received(_scalar(made["primary"], "SELECT pg_current_wal_lsn()::text"), made["standby"])
             with _wal_stream_lost():
                 Order.objects.using("default").bulk_create([Order(number=f"N{tag}{i:02}") for i in range(5, 10)])
-                received, replayed = _scalar(made["standby"], "SELECT ARRAY[pg_last_wal_receive_lsn()::text, "
-                                                              "pg_last_wal_replay_lsn()::text]")
+                received, replayed = _scalar(
+                    made["standby"], "SELECT ARRAY[pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text]"
+                )
                 low = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [replayed]))
-                unreceived = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)",
-                                         [received]))
+                unreceived = int(
+                    _scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [received])
+                )
                 if not 0 < unreceived < low:  # the check's own set-up, not the answer, went wrong
                     raise RuntimeError("the standby kept streaming: written > received > replayed does not hold")
                 with _replica_alias_on_the_primary():
@@ -171,26 +190,34 @@ def _(answer):
                     except Exception as error:  # noqa: BLE001 (the learner's error, with what the check changed)
                         raise AssertionError(
                             f"{type(error).__name__}: {error} (during this check the course's own 'replica' alias "
-                            "reaches the primary: ask each alias you are given, not a fixed one)") from None
-                high = int(_scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)",
-                                   [replayed]))
+                            "reaches the primary: ask each alias you are given, not a fixed one)"
+                        ) from None
+                high = int(
+                    _scalar(made["primary"], "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", [replayed])
+                )
             assert isinstance(got, dict), f"return a dict, not {type(got).__name__}"
             for role, alias in made.items():
                 port, value = connections[alias].settings_dict["PORT"], got.get(alias)
                 standby = role.endswith("standby")
-                assert alias in got, (f"{alias!r} (an alias the checker made, port {port}) is not in your dict: "
-                                      "ask the server behind each alias you are given")
+                assert alias in got, (
+                    f"{alias!r} (an alias the checker made, port {port}) is not in your dict: "
+                    "ask the server behind each alias you are given"
+                )
                 assert isinstance(value, (int, Decimal)) and not isinstance(value, bool), (
-                    f"{alias!r} (port {port}): give a number of bytes, not {value!r}")
+                    f"{alias!r} (port {port}): give a number of bytes, not {value!r}"
+                )
                 if standby:
                     assert low <= value <= high, (
                         f"{alias!r} (an alias the checker made, port {port}) is on a standby {low} bytes behind "
                         f"the primary (replay is paused), not {value}: ask each server. The standby has lost its "
                         f"WAL stream, {unreceived} of those bytes never reached it: count from the primary's "
-                        "pg_current_wal_lsn() to the standby's replayed position (what it received plays no part)")
+                        "pg_current_wal_lsn() to the standby's replayed position (what it received plays no part)"
+                    )
                 else:
-                    assert value == 0, (f"{alias!r} (an alias the checker made, port {port}) is on a primary, "
-                                        f"which is 0 bytes behind itself, not {value}: ask each server")
+                    assert value == 0, (
+                        f"{alias!r} (an alias the checker made, port {port}) is on a primary, "
+                        f"which is 0 bytes behind itself, not {value}: ask each server"
+                    )
     finally:
         resume_replay()
         Order.objects.using("default").filter(number__startswith=f"N{tag}").delete()
@@ -207,12 +234,14 @@ def _on_replica(name: str) -> bool:
     return Group.objects.using("replica").filter(name=name).exists()
 
 
-@exercises.add("wait_until_replayed",
-               "wait_until_replayed(timeout=5.0): return once the replica has replayed all the primary had "
-               "written when called; raise TimeoutError after timeout seconds",
-               hint="Take the primary's position first: SELECT pg_current_wal_lsn() on 'default'. Then poll the "
-                    "replica with SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, passing that position as a "
-                    "parameter, until it is true or the time is up.")
+@exercises.add(
+    "wait_until_replayed",
+    "wait_until_replayed(timeout=5.0): return once the replica has replayed all the primary had "
+    "written when called; raise TimeoutError after timeout seconds",
+    hint="Take the primary's position first: SELECT pg_current_wal_lsn() on 'default'. Then poll the "
+    "replica with SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, passing that position as a "
+    "parameter, until it is true or the time is up.",
+)
 def _(answer):
     tag = uuid.uuid4().hex[:6]
     try:
@@ -228,9 +257,11 @@ def _(answer):
                 waited = time.monotonic() - start
                 assert waited >= 0.4, f"TimeoutError after {waited:.2f} s, before the 0.5 s were up"
             else:
-                raise AssertionError("it returned while replay was paused and the replica still lacked the last "
-                                     "write (a row in auth_group, not an Order; and received is not replayed): "
-                                     "compare pg_last_wal_replay_lsn() with the primary's pg_current_wal_lsn()")
+                raise AssertionError(
+                    "it returned while replay was paused and the replica still lacked the last "
+                    "write (a row in auth_group, not an Order; and received is not replayed): "
+                    "compare pg_last_wal_replay_lsn() with the primary's pg_current_wal_lsn()"
+                )
             name = _committed_on_primary(tag + "b")
             threading.Timer(0.6, resume_replay).start()
             start = time.monotonic()

@@ -1,4 +1,5 @@
 """Watching replication: who is the standby, how far behind it is, and pausing it on purpose."""
+
 import time
 
 from django.db import connections
@@ -15,14 +16,20 @@ def in_recovery(alias: str) -> bool:
 def replication_status() -> dict:
     """What the primary knows about its standby (the app user has pg_monitor to read this)."""
     with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT state, sync_state, EXTRACT(EPOCH FROM replay_lag), "
-                       "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication")
+        cursor.execute(
+            "SELECT state, sync_state, EXTRACT(EPOCH FROM replay_lag), "
+            "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication"
+        )
         row = cursor.fetchone()
     if row is None:
         return {"state": "no standby connected"}
     state, sync_state, replay_lag, bytes_behind = row
-    return {"state": state, "sync_state": sync_state,
-            "replay_lag_s": None if replay_lag is None else float(replay_lag), "bytes_behind": int(bytes_behind)}
+    return {
+        "state": state,
+        "sync_state": sync_state,
+        "replay_lag_s": None if replay_lag is None else float(replay_lag),
+        "bytes_behind": int(bytes_behind),
+    }
 
 
 def wait_until_received(position, alias: str = "replica", timeout: float = 5.0):
@@ -45,13 +52,20 @@ def wal_positions() -> dict:
         written = cursor.fetchone()[0]
     wait_until_received(written)
     with connections["replica"].cursor() as cursor:
-        cursor.execute("SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), "
-                       "GREATEST(pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_receive_lsn()), 0), "
-                       "pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [written, written])
+        cursor.execute(
+            "SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), "
+            "GREATEST(pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_receive_lsn()), 0), "
+            "pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())",
+            [written, written],
+        )
         received, replayed, not_received, not_replayed = cursor.fetchone()
-    return {"written on the primary": written, "received by the replica": received,
-            "replayed by the replica": replayed, "bytes not received": int(not_received),
-            "bytes not replayed": int(not_replayed)}
+    return {
+        "written on the primary": written,
+        "received by the replica": received,
+        "replayed by the replica": replayed,
+        "bytes not received": int(not_received),
+        "bytes not replayed": int(not_replayed),
+    }
 
 
 def seconds_until_visible(model, number: str, timeout: float = 5.0) -> float:

@@ -9,6 +9,7 @@
 - If the replica does not answer, reads fall back to the primary. Its health is checked at
   most every HEALTH_TTL seconds, so a dead replica costs one refused connection, not one per query.
 """
+
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar

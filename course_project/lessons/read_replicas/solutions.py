@@ -1,4 +1,5 @@
 """Reference answers for notebook 05."""
+
 import time
 
 from django.db import connections
@@ -11,8 +12,11 @@ def bytes_not_replayed(aliases):
     behind = {}
     for alias in aliases:
         with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT CASE WHEN pg_is_in_recovery() "
-                           "THEN pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn()) ELSE 0 END", [written])
+            cursor.execute(
+                "SELECT CASE WHEN pg_is_in_recovery() "
+                "THEN pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn()) ELSE 0 END",
+                [written],
+            )
             behind[alias] = int(cursor.fetchone()[0])
     return behind
 

@@ -1,4 +1,5 @@
 """Two tiny views that say which database answered them: a form's POST, and the page it redirects to."""
+
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt

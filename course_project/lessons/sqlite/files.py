@@ -1,4 +1,5 @@
 """SQLite is a file: helpers to start a lesson from a fresh one, and to try other OPTIONS on a file of their own."""
+
 import copy
 from io import StringIO
 from pathlib import Path

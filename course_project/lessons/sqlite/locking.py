@@ -4,6 +4,7 @@ two_writers: each writer opens a transaction, reads, then writes. A reads, B rea
 B writes while A is still committing.
 reader_and_writer: a reader keeps a transaction open while a writer commits.
 """
+
 import threading
 import time
 
@@ -21,9 +22,9 @@ def two_writers(alias: str, patience: float = 1.0) -> dict:
     def writer(name, my_read, other_read, before_write):
         try:
             with transaction.atomic(using=alias):
-                Hit.objects.using(alias).count()          # a read inside the transaction
+                Hit.objects.using(alias).count()  # a read inside the transaction
                 my_read.set()
-                other_read.wait(patience)                 # let the other writer read too
+                other_read.wait(patience)  # let the other writer read too
                 before_write.wait(patience)
                 Hit.objects.using(alias).create(writer=name)
                 if name == "A":
@@ -43,8 +44,7 @@ def two_writers(alias: str, patience: float = 1.0) -> dict:
     b.start()
     a.join()
     b.join()
-    return {**dict(sorted(outcome.items())),
-            "rows": list(Hit.objects.using(alias).values_list("writer", flat=True))}
+    return {**dict(sorted(outcome.items())), "rows": list(Hit.objects.using(alias).values_list("writer", flat=True))}
 
 
 def reader_and_writer(alias: str, patience: float = 3.0) -> dict:
@@ -59,7 +59,7 @@ def reader_and_writer(alias: str, patience: float = 3.0) -> dict:
             with transaction.atomic(using=alias):
                 first = Hit.objects.using(alias).count()
                 reading.set()
-                writer_done.wait(patience)                # hold the read transaction open
+                writer_done.wait(patience)  # hold the read transaction open
                 outcome["reader saw"] = [first, Hit.objects.using(alias).count()]
         finally:
             connections[alias].close()

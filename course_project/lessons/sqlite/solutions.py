@@ -18,8 +18,15 @@ def urgent_titles():
 
     from course_project.lessons.sqlite.models import Note
 
-    tagged = RawSQL("EXISTS (SELECT 1 FROM json_each(sqlitelab_note.data, '$.tags') WHERE json_each.value = %s)",
-                    ["urgent"], output_field=BooleanField())
-    return (Note.objects.using("sqlite").alias(tagged=tagged)
-            .filter(Q(tagged=True) | Q(data__priority__gte=3))
-            .order_by("title").values_list("title", flat=True))
+    tagged = RawSQL(
+        "EXISTS (SELECT 1 FROM json_each(sqlitelab_note.data, '$.tags') WHERE json_each.value = %s)",
+        ["urgent"],
+        output_field=BooleanField(),
+    )
+    return (
+        Note.objects.using("sqlite")
+        .alias(tagged=tagged)
+        .filter(Q(tagged=True) | Q(data__priority__gte=3))
+        .order_by("title")
+        .values_list("title", flat=True)
+    )

@@ -1,4 +1,5 @@
 """The code notebook 15 tests: one account on `default`, its audit entry on `analytics` after commit."""
+
 from django.db import transaction
 
 from course_project.lessons.testing_multiple_databases.models import Account, AuditEntry

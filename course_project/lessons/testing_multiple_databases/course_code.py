@@ -3,6 +3,7 @@
 The notebook imports only from course_setup and this app; if the course's modules move, this file
 is the one to update.
 """
+
 from course_project.lessons.mongodb_django_orm.models import Author as MongoAuthor  # noqa: F401 (notebook 08)
 from course_project.lessons.mongodb_mongoengine.documents import Author as AuthorDocument  # noqa: F401 (notebook 07)
 from course_project.lessons.multiple_databases.analytics.models import PageView  # noqa: F401 (notebook 04: routed to analytics)

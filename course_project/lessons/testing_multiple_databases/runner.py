@@ -5,6 +5,7 @@ The test databases get a suffix (`test_course_nb15check`, ...), so a run never c
 course's suite, whose pytest-django session may already hold `test_course`. The notebook writes
 its own runner in a cell; this is the same idea, made safe to call from inside pytest.
 """
+
 import copy
 import io
 import unittest
@@ -44,8 +45,10 @@ class Outcomes(unittest.TestResult):
 
 
 def test_names() -> dict:
-    return {"default": f"test_{env('POSTGRES_DB')}_{SUFFIX}",
-            "analytics": f"test_{env('POSTGRES_ANALYTICS_DB')}_{SUFFIX}"}
+    return {
+        "default": f"test_{env('POSTGRES_DB')}_{SUFFIX}",
+        "analytics": f"test_{env('POSTGRES_ANALYTICS_DB')}_{SUFFIX}",
+    }
 
 
 def run_quietly(*cases) -> Outcomes:
@@ -82,6 +85,5 @@ def run_quietly(*cases) -> Outcomes:
 def leftover_test_databases(marker: str = "nb15") -> list:
     """Test databases with the marker in their name still on the PostgreSQL server."""
     with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY datname",
-                       [f"test\\_%{marker}%"])
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY datname", [f"test\\_%{marker}%"])
         return [row[0] for row in cursor.fetchall()]

@@ -1,4 +1,5 @@
 """Reference answers for notebook 15."""
+
 from django.db import transaction
 from django.test import TestCase
 
@@ -14,12 +15,16 @@ class AuditTests(TestCase):
             open_account("ada")
         self.assertEqual(len(callbacks), 1)
         self.assertTrue(Account.objects.using("default").filter(name="ada").exists())
-        self.assertEqual(list(AuditEntry.objects.using("analytics").values_list("account", "action")),
-                         [("ada", "opened")])
+        self.assertEqual(
+            list(AuditEntry.objects.using("analytics").values_list("account", "action")), [("ada", "opened")]
+        )
 
     def test_rolled_back_leaves_neither(self):
-        with (self.captureOnCommitCallbacks(execute=True) as callbacks, self.assertRaises(RuntimeError),
-              transaction.atomic(using="default")):  # outermost first
+        with (
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
+            self.assertRaises(RuntimeError),
+            transaction.atomic(using="default"),
+        ):  # outermost first
             open_account("bo")
             raise RuntimeError("roll back")
         self.assertEqual(callbacks, [])  # discarded with the rolled-back block

@@ -1,4 +1,5 @@
 """Notebook 15's tests in Django's own style: `python manage.py test` finds and runs them."""
+
 from django.db import connections
 from django.test import TestCase, TransactionTestCase
 
@@ -33,5 +34,6 @@ class MirrorTests(TransactionTestCase):
         primary = connections["default"].settings_dict
         for alias in ("replica", "bouncer"):
             mirror = connections[alias].settings_dict
-            self.assertEqual((mirror["NAME"], mirror["HOST"], mirror["PORT"]),
-                             (primary["NAME"], primary["HOST"], primary["PORT"]))
+            self.assertEqual(
+                (mirror["NAME"], mirror["HOST"], mirror["PORT"]), (primary["NAME"], primary["HOST"], primary["PORT"])
+            )

@@ -1,4 +1,5 @@
 """Two developers' migrations on top of the same one: a graph with two leaves (notebook 13)."""
+
 import importlib.util
 
 INITIAL = """from django.db import migrations, models
@@ -22,8 +23,10 @@ class Migration(migrations.Migration):
 
 def make_conflict(app):
     """In a ThrowawayApp: 0001 creates Note; developer A's 0002 adds `likes`, developer B's 0002 adds `views`."""
-    app.models("class Note(models.Model):\n    text = models.CharField(max_length=50)\n"
-               "    likes = models.IntegerField(default=0)\n    views = models.IntegerField(default=0)\n")
+    app.models(
+        "class Note(models.Model):\n    text = models.CharField(max_length=50)\n"
+        "    likes = models.IntegerField(default=0)\n    views = models.IntegerField(default=0)\n"
+    )
     (app.migrations / "0001_initial.py").write_text(INITIAL)
     for name in ("likes", "views"):
         (app.migrations / f"0002_note_{name}.py").write_text(ADD_FIELD.format(label=app.label, name=name))

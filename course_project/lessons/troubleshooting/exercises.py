@@ -3,6 +3,7 @@
 `diagnosis` is called with the error messages of faults the checker causes itself, in an order of
 its own; `clashes` is called with migration operations on model and field names made up for each check.
 """
+
 import random
 import secrets
 import socket
@@ -18,8 +19,14 @@ from course_project.runtime.checker import Exercises
 
 exercises = Exercises("13_troubleshooting")
 
-CAUSES = ("server down or wrong port", "server not answering", "wrong password or unknown user", "pg_hba.conf",
-          "connection limit", "no such database")
+CAUSES = (
+    "server down or wrong port",
+    "server not answering",
+    "wrong password or unknown user",
+    "pg_hba.conf",
+    "connection limit",
+    "no such database",
+)
 
 
 def _refused(user: str, password: str, port: int | None = None, database: str | None = None) -> str:
@@ -40,10 +47,12 @@ def _closed_port() -> int:
 def _faults() -> list:
     """Cause each fault for real: [(its cause, the error message the client got)], shuffled."""
     app_password = env("POSTGRES_PASSWORD")
-    caused = [("wrong password or unknown user", _refused(PG.user, secrets.token_urlsafe(9))),
-              ("wrong password or unknown user", _refused(f"course_tmp_nobody_{secrets.token_hex(3)}", "x")),
-              ("server down or wrong port", _refused(PG.user, app_password, port=_closed_port())),
-              ("no such database", _refused(PG.user, app_password, database=f"shop_{secrets.token_hex(3)}"))]
+    caused = [
+        ("wrong password or unknown user", _refused(PG.user, secrets.token_urlsafe(9))),
+        ("wrong password or unknown user", _refused(f"course_tmp_nobody_{secrets.token_hex(3)}", "x")),
+        ("server down or wrong port", _refused(PG.user, app_password, port=_closed_port())),
+        ("no such database", _refused(PG.user, app_password, database=f"shop_{secrets.token_hex(3)}")),
+    ]
     with faults.silent_port() as port:
         caused.append(("server not answering", _refused(PG.user, "x", port=port)))
     name = f"course_tmp_check_{secrets.token_hex(3)}"
@@ -58,10 +67,13 @@ def _faults() -> list:
     return caused
 
 
-@exercises.add("diagnosis", "diagnosis(message): the cause of a PostgreSQL connection error",
-               hint="Each fault has a phrase of its own in the client's message: compare the outputs of "
-                    "sections 1 to 5 and look for the words that differ, not for the user, database or port. "
-                    "Both pg_hba.conf messages name the file.")
+@exercises.add(
+    "diagnosis",
+    "diagnosis(message): the cause of a PostgreSQL connection error",
+    hint="Each fault has a phrase of its own in the client's message: compare the outputs of "
+    "sections 1 to 5 and look for the words that differ, not for the user, database or port. "
+    "Both pg_hba.conf messages name the file.",
+)
 def _(answer):
     for cause, message in _faults():
         said = answer(message)
@@ -74,42 +86,59 @@ def _branches():
     tag = secrets.token_hex(2)
     order, item, log = f"Order{tag}", f"Item{tag}", f"Log{tag}"
     price, code, old, new, solo = (f"{name}_{tag}" for name in ("price", "code", "old", "new", "solo"))
-    ours = [migrations.AddField(order, code, models.IntegerField(default=0)),
-            migrations.AlterField(order, price, models.DecimalField(max_digits=8, decimal_places=2)),
-            migrations.RenameField(item, old, new),
-            migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))]),
-            migrations.AddIndex(order, models.Index(fields=[code], name=f"order_code_{tag}")),
-            migrations.RunSQL("SELECT 1", migrations.RunSQL.noop)]
-    theirs = [migrations.AlterField(order.lower(), price, models.DecimalField(max_digits=10, decimal_places=2)),
-              migrations.RemoveField(item.lower(), old),
-              migrations.AddField(item.lower(), new, models.IntegerField(default=0)),
-              migrations.AddField(item.lower(), code, models.IntegerField(default=0)),
-              migrations.AddField(order.lower(), solo, models.IntegerField(default=0)),
-              migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))]),
-              migrations.RemoveIndex(order.lower(), f"order_price_{tag}")]
+    ours = [
+        migrations.AddField(order, code, models.IntegerField(default=0)),
+        migrations.AlterField(order, price, models.DecimalField(max_digits=8, decimal_places=2)),
+        migrations.RenameField(item, old, new),
+        migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))]),
+        migrations.AddIndex(order, models.Index(fields=[code], name=f"order_code_{tag}")),
+        migrations.RunSQL("SELECT 1", migrations.RunSQL.noop),
+    ]
+    theirs = [
+        migrations.AlterField(order.lower(), price, models.DecimalField(max_digits=10, decimal_places=2)),
+        migrations.RemoveField(item.lower(), old),
+        migrations.AddField(item.lower(), new, models.IntegerField(default=0)),
+        migrations.AddField(item.lower(), code, models.IntegerField(default=0)),
+        migrations.AddField(order.lower(), solo, models.IntegerField(default=0)),
+        migrations.CreateModel(log, [("id", models.BigAutoField(primary_key=True))]),
+        migrations.RemoveIndex(order.lower(), f"order_price_{tag}"),
+    ]
     both = {(order.lower(), price), (item.lower(), old), (item.lower(), new)}
-    return ours, theirs, both, {"case": (order.lower(), price), "renamed": (item.lower(), new),
-                                "other model": (order.lower(), code),
-                                "created": (log.lower(), "id")}
+    return (
+        ours,
+        theirs,
+        both,
+        {
+            "case": (order.lower(), price),
+            "renamed": (item.lower(), new),
+            "other model": (order.lower(), code),
+            "created": (log.lower(), "id"),
+        },
+    )
 
 
-@exercises.add("clashes", "clashes(ours, theirs): the (model, field) pairs, lower case, that the field operations of "
-                          "both branches touch",
-               hint="Only the four field operations count, and they share a base class: "
-                    "django.db.migrations.operations.fields.FieldOperation, with model_name_lower and name_lower. "
-                    "Collect the pairs of each branch in a set and intersect the sets. Look at what a RenameField "
-                    "touches. Index and constraint operations have a model_name_lower too, but no field name.")
+@exercises.add(
+    "clashes",
+    "clashes(ours, theirs): the (model, field) pairs, lower case, that the field operations of both branches touch",
+    hint="Only the four field operations count, and they share a base class: "
+    "django.db.migrations.operations.fields.FieldOperation, with model_name_lower and name_lower. "
+    "Collect the pairs of each branch in a set and intersect the sets. Look at what a RenameField "
+    "touches. Index and constraint operations have a model_name_lower too, but no field name.",
+)
 def _(answer):
     ours, theirs, both, trap = _branches()
     for first, second in ((ours, theirs), (theirs, ours)):
         said = answer(list(first), list(second))
-        assert all(isinstance(pair, tuple) and len(pair) == 2 for pair in said), \
+        assert all(isinstance(pair, tuple) and len(pair) == 2 for pair in said), (
             f"a set of (model, field) tuples, not {said!r}"
+        )
         got = set(said)
-        assert trap["created"] not in got, \
+        assert trap["created"] not in got, (
             f"{trap['created']}: only field operations count; a model both branches create is a clash of its own"
-        assert trap["other model"] not in got, \
+        )
+        assert trap["other model"] not in got, (
             f"{trap['other model']}: the same field name on another model is another column"
+        )
         assert trap["case"] in got, f"missed {trap['case']}: 'Order…' and 'order…' are the same model in migrations"
         assert trap["renamed"] in got, f"missed {trap['renamed']}: a RenameField touches its old and its new name"
         assert got == both, f"expected {len(both)} pairs, got {sorted(got)}"

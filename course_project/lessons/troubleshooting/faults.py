@@ -1,4 +1,5 @@
 """Causing faults on purpose, and always undoing them (every helper restores in `finally`)."""
+
 import os
 import re
 import secrets
@@ -20,8 +21,13 @@ PG = servers()["postgres"]
 def tool(*cmd, password: str | None = None, timeout: float = 15) -> str:
     """Run a real client tool (pg_isready, psql, mariadb-admin); what it printed, one block."""
     extra = {"PGPASSWORD": password} if password is not None else {}
-    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **extra, "PGCONNECT_TIMEOUT": "3"})
+    proc = subprocess.run(
+        [str(c) for c in cmd],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **extra, "PGCONNECT_TIMEOUT": "3"},
+    )
     return (proc.stdout + proc.stderr).strip() + f"   [exit {proc.returncode}]"
 
 
@@ -34,8 +40,11 @@ def throwaway_role(name: str, connection_limit: int | None = None):
     """A login role for one demonstration; yields its password; dropped afterwards."""
     password = secrets.token_urlsafe(12)
     role, database = sql.Identifier(name), sql.Identifier(PG.database)
-    limit = sql.SQL(" CONNECTION LIMIT {}").format(sql.Literal(int(connection_limit))) \
-        if connection_limit is not None else sql.SQL("")
+    limit = (
+        sql.SQL(" CONNECTION LIMIT {}").format(sql.Literal(int(connection_limit)))
+        if connection_limit is not None
+        else sql.SQL("")
+    )
     with superuser() as admin:
         admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
         admin.execute(sql.SQL("CREATE ROLE {} LOGIN{} PASSWORD {}").format(role, limit, sql.Literal(password)))
@@ -72,11 +81,15 @@ def pg_hba_without(role: str):
     and reloaded; yields those lines; restores the file afterwards."""
     with superuser() as admin:
         path = admin.execute("SHOW hba_file").fetchone()[0]
-        users = [name for (name,) in admin.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin ORDER BY 1")
-                 if name != role]
+        users = [
+            name
+            for (name,) in admin.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin ORDER BY 1")
+            if name != role
+        ]
     original = server_file(path)
-    narrowed = server_file(path, re.sub(r"^(host\s+\S+\s+)all\b", lambda m: m.group(1) + ",".join(users),
-                                        original, flags=re.MULTILINE))
+    narrowed = server_file(
+        path, re.sub(r"^(host\s+\S+\s+)all\b", lambda m: m.group(1) + ",".join(users), original, flags=re.MULTILINE)
+    )
     try:
         with superuser() as admin:
             admin.execute("SELECT pg_reload_conf()")
@@ -96,8 +109,9 @@ def server_file(path: str, text: str | None = None) -> str:
 
         if text is None:
             return compose.compose("exec", "-T", "-u", "postgres", "postgres", "cat", path, capture=True)
-        compose.compose("exec", "-T", "-u", "postgres", "postgres", "sh", "-c", 'cat > "$1"', "-", path,
-                        capture=True, input=text)
+        compose.compose(
+            "exec", "-T", "-u", "postgres", "postgres", "sh", "-c", 'cat > "$1"', "-", path, capture=True, input=text
+        )
         return text
     if text is not None:
         Path(path).write_text(text)
@@ -113,11 +127,13 @@ def silent_port():
         yield listener.getsockname()[1]
 
 
-def try_connect(user: str, password: str, port: int | None = None, database: str | None = None,
-                timeout: int = 3) -> str:
+def try_connect(
+    user: str, password: str, port: int | None = None, database: str | None = None, timeout: int = 3
+) -> str:
     try:
-        with replace(PG, port=port or PG.port).connect(user=user, password=password, database=database,
-                                                        timeout=timeout) as conn:
+        with replace(PG, port=port or PG.port).connect(
+            user=user, password=password, database=database, timeout=timeout
+        ) as conn:
             return f"connected as {conn.execute('SELECT current_user').fetchone()[0]}"
     except psycopg.OperationalError as error:
         return f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"

@@ -3,6 +3,7 @@
 Like Django's db/backends/base/, NativeServer carries the behaviour common to every vendor
 (its folder, its PID, stop and wipe); each vendor's module adds how it is created and started.
 """
+
 import contextlib
 import hashlib
 import os
@@ -25,8 +26,8 @@ def os_user(name: str) -> str | None:
 
 
 class NativeServer:
-    name = ""              # the server's name in services.config.servers()
-    user = None            # OS user that owns its files and runs it (root only)
+    name = ""  # the server's name in services.config.servers()
+    user = None  # OS user that owns its files and runs it (root only)
     dir_mode = 0o700
     log_name = "server.log"
     pid_name = "server.pid"
@@ -116,8 +117,10 @@ def find_binary(name: str, *dirs: str) -> str:
             return str(candidate)
     found = shutil.which(name)
     if not found:
-        raise ServiceError(f"`{name}` is not installed. Run `./course setup` (installs the native "
-                           f"servers from Debian's packages), or install Docker and use compose.")
+        raise ServiceError(
+            f"`{name}` is not installed. Run `./course setup` (installs the native "
+            f"servers from Debian's packages), or install Docker and use compose."
+        )
     return found
 
 
@@ -126,8 +129,9 @@ def run(cmd, user=None, env=None, input=None, what=None) -> str:
     cmd = [str(c) for c in cmd]
     if IS_ROOT and user:
         cmd = ["runuser", "-u", user, "--", *cmd]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          input=input, timeout=120)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, input=input, timeout=120
+    )
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-5:])
         raise ServiceError(f"{what or cmd[0]} failed (exit {proc.returncode}):\n{tail}")
@@ -137,8 +141,13 @@ def run(cmd, user=None, env=None, input=None, what=None) -> str:
 def spawn(cmd, log: Path) -> int:
     """Start a long-running server in its own session, detached from this process."""
     with open(log, "ab") as out:
-        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     return proc.pid
 
 
@@ -194,5 +203,7 @@ def resume(pid: int):
 
 def ensure_port_free(server):
     if port_open(server.host, server.port):
-        raise ServiceError(f"{server.title}: port {server.port} on {server.host} is already taken by "
-                           f"another program. Stop that program, or choose another port in .env.")
+        raise ServiceError(
+            f"{server.title}: port {server.port} on {server.host} is already taken by "
+            f"another program. Stop that program, or choose another port in .env."
+        )

@@ -13,8 +13,9 @@ def installed_version() -> tuple | None:
     import subprocess
 
     try:
-        out = subprocess.run([base.find_binary("mariadbd", "/usr/sbin"), "--version"], capture_output=True,
-                             text=True, timeout=10).stdout
+        out = subprocess.run(
+            [base.find_binary("mariadbd", "/usr/sbin"), "--version"], capture_output=True, text=True, timeout=10
+        ).stdout
     except Exception:
         return None
     match = re.search(r"Ver (\d+)\.(\d+)", out)
@@ -43,10 +44,13 @@ class MariaDB(base.NativeServer):
             f"socket = {self.socket}\npid-file = {self.pidfile}\nlog-error = {self.log}\n"
             f"tmpdir = {self.tmp}\n{user_line}"
             f"!include {HERE / 'mariadb' / 'course.cnf'}\n"
-            f"[client]\nsocket = {self.socket}\nport = {s.port}\n")
+            f"[client]\nsocket = {self.socket}\nport = {s.port}\n"
+        )
         self.cnf.chmod(0o644)
-        root = base.write_private(self.dir / "root.cnf", f"[client]\nuser = root\nsocket = {self.socket}\n"
-                                  f"password = {env('MARIADB_ROOT_PASSWORD')}\n")
+        root = base.write_private(
+            self.dir / "root.cnf",
+            f"[client]\nuser = root\nsocket = {self.socket}\npassword = {env('MARIADB_ROOT_PASSWORD')}\n",
+        )
         return root
 
     def start(self):
@@ -55,18 +59,31 @@ class MariaDB(base.NativeServer):
         fresh = not (self.data / "mysql").exists()
         if fresh:
             self.creating()
-            base.run([base.find_binary("mariadb-install-db"), f"--defaults-file={self.cnf}",
-                      "--auth-root-authentication-method=normal", "--skip-test-db"]
-                     + ([f"--user={self.user}"] if self.user else []), what="mariadb-install-db",
-                     env={"TMPDIR": str(self.tmp)})
+            base.run(
+                [
+                    base.find_binary("mariadb-install-db"),
+                    f"--defaults-file={self.cnf}",
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db",
+                ]
+                + ([f"--user={self.user}"] if self.user else []),
+                what="mariadb-install-db",
+                env={"TMPDIR": str(self.tmp)},
+            )
         if self.running():
             return
         base.ensure_port_free(self.server)
-        base.spawn([base.find_binary("mariadbd", "/usr/sbin"), f"--defaults-file={self.cnf}"],
-                   self.dir / "stdout.log")
+        base.spawn([base.find_binary("mariadbd", "/usr/sbin"), f"--defaults-file={self.cnf}"], self.dir / "stdout.log")
         admin = base.find_binary("mariadb-admin")
-        base.wait_until(lambda: self.socket.exists() and self.running() and _ok(
-            [admin, f"--defaults-file={self.cnf}", "--connect-timeout=2", "ping"]), "MariaDB", self.log)
+        base.wait_until(
+            lambda: (
+                self.socket.exists()
+                and self.running()
+                and _ok([admin, f"--defaults-file={self.cnf}", "--connect-timeout=2", "ping"])
+            ),
+            "MariaDB",
+            self.log,
+        )
         if fresh:
             try:
                 self.provision(root_cnf)
@@ -77,14 +94,22 @@ class MariaDB(base.NativeServer):
 
     def provision(self, root_cnf):
         password = env("MARIADB_ROOT_PASSWORD").replace("'", "''")
-        base.run([base.find_binary("mariadb"), f"--defaults-file={self.cnf}", "-uroot"], what="securing root",
-                 input=f"ALTER USER 'root'@'localhost' IDENTIFIED BY '{password}';\n"
-                       f"CREATE USER IF NOT EXISTS 'root'@'{self.server.host}';\n"
-                       f"ALTER USER 'root'@'{self.server.host}' IDENTIFIED BY '{password}';\n"
-                       f"GRANT ALL PRIVILEGES ON *.* TO 'root'@'{self.server.host}' WITH GRANT OPTION;\n")
-        base.run(["bash", HERE / "mariadb" / "init.sh"], what="provisioning MariaDB (init.sh)",
-                 env={"MARIADB_CLIENT": f"mariadb --defaults-file={root_cnf}",
-                      **{k: env(k) for k in ("MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD")}})
+        base.run(
+            [base.find_binary("mariadb"), f"--defaults-file={self.cnf}", "-uroot"],
+            what="securing root",
+            input=f"ALTER USER 'root'@'localhost' IDENTIFIED BY '{password}';\n"
+            f"CREATE USER IF NOT EXISTS 'root'@'{self.server.host}';\n"
+            f"ALTER USER 'root'@'{self.server.host}' IDENTIFIED BY '{password}';\n"
+            f"GRANT ALL PRIVILEGES ON *.* TO 'root'@'{self.server.host}' WITH GRANT OPTION;\n",
+        )
+        base.run(
+            ["bash", HERE / "mariadb" / "init.sh"],
+            what="provisioning MariaDB (init.sh)",
+            env={
+                "MARIADB_CLIENT": f"mariadb --defaults-file={root_cnf}",
+                **{k: env(k) for k in ("MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD")},
+            },
+        )
 
 
 def _ok(cmd) -> bool:

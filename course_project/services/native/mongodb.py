@@ -3,6 +3,7 @@
 Authentication is on and every commit is synced. Users are created the way SecantusDB
 needs: start without --auth, createUser, restart with --auth.
 """
+
 import json
 import shutil
 import sys
@@ -31,9 +32,22 @@ class MongoDB(base.NativeServer):
 
     def _spawn(self, *flags):
         exe = base.find_binary("secantusd-py", str(Path(sys.executable).parent), str(SERVER_VENV / "bin"))
-        pid = base.spawn([exe, "--host", self.server.host, "--port", self.server.port,
-                          "--storage-path", self.data, "--sync-on-commit", "--cache-size", CACHE_SIZE, *flags],
-                         self.log)
+        pid = base.spawn(
+            [
+                exe,
+                "--host",
+                self.server.host,
+                "--port",
+                self.server.port,
+                "--storage-path",
+                self.data,
+                "--sync-on-commit",
+                "--cache-size",
+                CACHE_SIZE,
+                *flags,
+            ],
+            self.log,
+        )
         self.pidfile.write_text(f"{pid}\n")
         return pid
 
@@ -57,12 +71,17 @@ class MongoDB(base.NativeServer):
 
         pid = self._spawn()
         try:
-            client = MongoClient(host=self.server.host, port=self.server.port, directConnection=True,
-                                 serverSelectionTimeoutMS=20000)
+            client = MongoClient(
+                host=self.server.host, port=self.server.port, directConnection=True, serverSelectionTimeoutMS=20000
+            )
             admin = client.admin
             admin.command("ping")
-            admin.command("createUser", env("MONGO_ROOT_USER"), pwd=env("MONGO_ROOT_PASSWORD"),
-                          roles=[{"role": "root", "db": "admin"}])
+            admin.command(
+                "createUser",
+                env("MONGO_ROOT_USER"),
+                pwd=env("MONGO_ROOT_PASSWORD"),
+                roles=[{"role": "root", "db": "admin"}],
+            )
             admin.command("createUser", env("MONGO_USER"), pwd=env("MONGO_PASSWORD"), roles=app_roles())
             client.close()
         except Exception:

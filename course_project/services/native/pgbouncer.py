@@ -1,4 +1,5 @@
 """Native pgBouncer in transaction mode, configured from the same template as compose."""
+
 import shutil
 from string import Template
 
@@ -16,12 +17,19 @@ class PgBouncer(base.NativeServer):
 
     def write_config(self):
         auth_user = env("PGBOUNCER_AUTH_USER")
-        auth_file = base.write_private(self.dir / "userlist.txt",
-                                       f'"{auth_user}" "{env("PGBOUNCER_AUTH_PASSWORD")}"\n', self.user)
+        auth_file = base.write_private(
+            self.dir / "userlist.txt", f'"{auth_user}" "{env("PGBOUNCER_AUTH_PASSWORD")}"\n', self.user
+        )
         ini = Template((HERE / "pgbouncer" / "pgbouncer.ini").read_text()).safe_substitute(
-            LISTEN_ADDR=self.server.host, LISTEN_PORT=self.server.port, UPSTREAM_HOST=self.server.host,
-            UPSTREAM_PORT=servers()["postgres"].port, PIDFILE=self.pidfile, LOGFILE=self.log,
-            AUTH_FILE=auth_file, COURSE_PGBOUNCER_AUTH_USER=auth_user)
+            LISTEN_ADDR=self.server.host,
+            LISTEN_PORT=self.server.port,
+            UPSTREAM_HOST=self.server.host,
+            UPSTREAM_PORT=servers()["postgres"].port,
+            PIDFILE=self.pidfile,
+            LOGFILE=self.log,
+            AUTH_FILE=auth_file,
+            COURSE_PGBOUNCER_AUTH_USER=auth_user,
+        )
         return base.write_private(self.dir / "pgbouncer.ini", ini, self.user)
 
     def start(self):

@@ -1,4 +1,5 @@
 """A data migration: give every book a placeholder ISBN. Reversible (the reverse clears it)."""
+
 from django.db import migrations
 
 

@@ -6,76 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20, unique=True)),
-                ('balance', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=20, unique=True)),
+                ("balance", models.IntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('pk', models.CompositePrimaryKey('student_id', 'course_code', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('student_id', models.IntegerField()),
-                ('course_code', models.CharField(max_length=10)),
-                ('grade', models.CharField(blank=True, max_length=2)),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "student_id", "course_code", blank=True, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("student_id", models.IntegerField()),
+                ("course_code", models.CharField(max_length=10)),
+                ("grade", models.CharField(blank=True, max_length=2)),
             ],
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20)),
-                ('status', models.CharField(default='queued', max_length=10)),
-                ('worker', models.CharField(blank=True, max_length=20, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=20)),
+                ("status", models.CharField(default="queued", max_length=10)),
+                ("worker", models.CharField(blank=True, max_length=20, null=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='LineItem',
+            name="LineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=8)),
-                ('quantity', models.IntegerField()),
-                ('total', models.GeneratedField(db_persist=True, expression=django.db.models.expressions.CombinedExpression(models.F('price'), '*', models.F('quantity')), output_field=models.DecimalField(decimal_places=2, max_digits=10))),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("price", models.DecimalField(decimal_places=2, max_digits=8)),
+                ("quantity", models.IntegerField()),
+                (
+                    "total",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.expressions.CombinedExpression(
+                            models.F("price"), "*", models.F("quantity")
+                        ),
+                        output_field=models.DecimalField(decimal_places=2, max_digits=10),
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StockItem',
+            name="StockItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20)),
-                ('stock', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=20)),
+                ("stock", models.IntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=50)),
-                ('status', models.CharField(default='new', max_length=10)),
-                ('priority', models.IntegerField(db_default=3)),
-                ('opened_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=50)),
+                ("status", models.CharField(default="new", max_length=10)),
+                ("priority", models.IntegerField(db_default=3)),
+                ("opened_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
         ),
         migrations.CreateModel(
-            name='VirtualLineItem',
+            name="VirtualLineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=8)),
-                ('quantity', models.IntegerField()),
-                ('total', models.GeneratedField(db_persist=False, expression=django.db.models.expressions.CombinedExpression(models.F('price'), '*', models.F('quantity')), output_field=models.DecimalField(decimal_places=2, max_digits=10))),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("price", models.DecimalField(decimal_places=2, max_digits=8)),
+                ("quantity", models.IntegerField()),
+                (
+                    "total",
+                    models.GeneratedField(
+                        db_persist=False,
+                        expression=django.db.models.expressions.CombinedExpression(
+                            models.F("price"), "*", models.F("quantity")
+                        ),
+                        output_field=models.DecimalField(decimal_places=2, max_digits=10),
+                    ),
+                ),
             ],
         ),
     ]

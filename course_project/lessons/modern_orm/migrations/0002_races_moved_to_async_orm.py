@@ -5,19 +5,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('modern_orm', '0001_initial'),
+        ("modern_orm", "0001_initial"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='Account',
+            name="Account",
         ),
         migrations.DeleteModel(
-            name='Job',
+            name="Job",
         ),
         migrations.DeleteModel(
-            name='StockItem',
+            name="StockItem",
         ),
     ]

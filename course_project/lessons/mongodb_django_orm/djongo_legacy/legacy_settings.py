@@ -3,6 +3,7 @@
 djongo pins django<=3.1.12 and pymongo<=3.11.4, so it cannot live in the course's environment.
 The notebook passes the MongoDB URI (the course's app user, authSource=admin) in DJONGO_MONGO_URI.
 """
+
 import os
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "legacy-only")
@@ -18,5 +19,4 @@ DATABASES = {
         "CLIENT": {"host": os.environ["DJONGO_MONGO_URI"], "serverSelectionTimeoutMS": 3000},
     }
 }
-LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "loggers": {"djongo": {"level": "CRITICAL"}}}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"djongo": {"level": "CRITICAL"}}}

@@ -5,6 +5,7 @@ server; print one JSON report.
 
 Called by notebook 08 (course_project/lessons/mongodb_django_orm/legacy.py) from this folder.
 """
+
 import io
 import json
 import os
@@ -38,14 +39,18 @@ engines = Blog.objects.create(name="Engines", tagline="Analytical")
 notes = Blog.objects.create(name="Notes", tagline="Short ones")
 ada = Author.objects.create(name="Ada", email="ada@example.com")
 grace = Author.objects.create(name="Grace", email="grace@example.com")
-for blog, headline, authors in [(engines, "Bernoulli numbers", [ada]), (engines, "Looms", [ada, grace]),
-                                (notes, "Compilers", [grace])]:
+for blog, headline, authors in [
+    (engines, "Bernoulli numbers", [ada]),
+    (engines, "Looms", [ada, grace]),
+    (notes, "Compilers", [grace]),
+]:
     Entry.objects.create(blog=blog, headline=headline, body_text="...").authors.set(authors)
 
 report["entries"] = Entry.objects.count()
 report["join: entries in blog 'Engines'"] = Entry.objects.filter(blog__name="Engines").count()
-report["many-to-many: entries by Ada"] = sorted(Entry.objects.filter(authors__name="Ada")
-                                                .values_list("headline", flat=True))
+report["many-to-many: entries by Ada"] = sorted(
+    Entry.objects.filter(authors__name="Ada").values_list("headline", flat=True)
+)
 report["annotate: entries per blog"] = sorted(Blog.objects.annotate(n=Count("entry")).values_list("name", "n"))
 try:
     with transaction.atomic():
@@ -88,8 +93,9 @@ try:  # as the syllabus writes it: BlogEntry's ObjectIdField is a required field
     EmbeddedBlog.objects.create(name="Engines", entries=entries, metadata={"views": 3, "likes": 1})
 except ValidationError as error:
     report["embedded, as the syllabus writes it"] = f"ValidationError: {error.messages[0]}"
-EmbeddedBlog.objects.create(name="Engines", entries=[{"_id": ObjectId(), **entry} for entry in entries],
-                            metadata={"views": 3, "likes": 1})
+EmbeddedBlog.objects.create(
+    name="Engines", entries=[{"_id": ObjectId(), **entry} for entry in entries], metadata={"views": 3, "likes": 1}
+)
 blog = EmbeddedBlog.objects.get(name="Engines")
 report["embedded: entries"] = [entry["headline"] for entry in blog.entries]
 report["embedded: metadata"] = dict(blog.metadata)

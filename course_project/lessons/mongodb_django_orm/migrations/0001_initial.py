@@ -7,72 +7,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('city', models.CharField(max_length=50)),
-                ('country', models.CharField(max_length=50)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("city", models.CharField(max_length=50)),
+                ("country", models.CharField(max_length=50)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('address', django_mongodb_backend.fields.EmbeddedModelField(blank=True, embedded_model=course_project.lessons.mongodb_django_orm.models.Address, null=True)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                (
+                    "address",
+                    django_mongodb_backend.fields.EmbeddedModelField(
+                        blank=True, embedded_model=course_project.lessons.mongodb_django_orm.models.Address, null=True
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Blog',
+            name="Blog",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('tagline', models.TextField(blank=True)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("tagline", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=50)),
-                ('text', models.TextField()),
-                ('likes', models.IntegerField(default=0)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("author_name", models.CharField(max_length=50)),
+                ("text", models.TextField()),
+                ("likes", models.IntegerField(default=0)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=255)),
-                ('body_text', models.TextField(blank=True)),
-                ('tags', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=30), default=list)),
-                ('comments', django_mongodb_backend.fields.EmbeddedModelArrayField(default=list, embedded_model=course_project.lessons.mongodb_django_orm.models.Comment)),
-                ('views', models.IntegerField(default=0)),
-                ('published', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='mongo_orm.author')),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='mongo_orm.blog')),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(max_length=255)),
+                ("body_text", models.TextField(blank=True)),
+                (
+                    "tags",
+                    django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=30), default=list),
+                ),
+                (
+                    "comments",
+                    django_mongodb_backend.fields.EmbeddedModelArrayField(
+                        default=list, embedded_model=course_project.lessons.mongodb_django_orm.models.Comment
+                    ),
+                ),
+                ("views", models.IntegerField(default=0)),
+                ("published", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="mongo_orm.author"
+                    ),
+                ),
+                (
+                    "blog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="mongo_orm.blog"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['headline'],
-                'indexes': [models.Index(fields=['-published'], name='mongo_orm_e_publish_76cf99_idx'), models.Index(fields=['blog', 'views'], name='mongo_orm_e_blog_id_323661_idx')],
+                "ordering": ["headline"],
+                "indexes": [
+                    models.Index(fields=["-published"], name="mongo_orm_e_publish_76cf99_idx"),
+                    models.Index(fields=["blog", "views"], name="mongo_orm_e_blog_id_323661_idx"),
+                ],
             },
         ),
     ]

@@ -8,37 +8,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         TrigramExtension(),
         migrations.CreateModel(
-            name='SearchDoc',
+            name="SearchDoc",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField()),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('content', models.TextField()),
-                ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list, size=None)),
-                ('metadata', models.JSONField(default=dict)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("content", models.TextField()),
+                (
+                    "tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=50), blank=True, default=list, size=None
+                    ),
+                ),
+                ("metadata", models.JSONField(default=dict)),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
             ],
             options={
-                'ordering': ['title'],
-                'indexes': [models.Index(fields=['title'], name='postgres_la_title_a33559_idx'), django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='article_search_gin'), django.contrib.postgres.indexes.GinIndex(fields=['tags'], name='article_tags_gin'), django.contrib.postgres.indexes.GinIndex(fields=['title'], name='article_title_trgm', opclasses=['gin_trgm_ops'])],
+                "ordering": ["title"],
+                "indexes": [
+                    models.Index(fields=["title"], name="postgres_la_title_a33559_idx"),
+                    django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="article_search_gin"),
+                    django.contrib.postgres.indexes.GinIndex(fields=["tags"], name="article_tags_gin"),
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["title"], name="article_title_trgm", opclasses=["gin_trgm_ops"]
+                    ),
+                ],
             },
         ),
     ]

@@ -1,9 +1,12 @@
 """Keep Article.search_vector current in the database itself: a trigger recomputes it on every
 INSERT and every UPDATE OF title or content, whoever writes the row (the ORM, raw SQL, another program)."""
+
 from django.db import migrations
 
-VECTOR = ("setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') || "
-          "setweight(to_tsvector('english', coalesce(NEW.content, '')), 'B')")
+VECTOR = (
+    "setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(NEW.content, '')), 'B')"
+)
 
 CREATE = f"""
 CREATE FUNCTION postgres_lab_article_vector() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,4 +1,5 @@
 """Deploy 1: the column arrives nullable, so no row has to be written (instant on PostgreSQL)."""
+
 from django.db import migrations, models
 
 

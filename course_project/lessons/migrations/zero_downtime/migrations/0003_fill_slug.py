@@ -1,4 +1,5 @@
 """Deploy 2: backfill in batches, each its own short transaction (the migration itself is not atomic)."""
+
 from django.db import migrations, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, Lower, Replace

@@ -1,4 +1,5 @@
 """Deploy 3b: check the old rows, under a lock that lets reads and writes go on."""
+
 from django.contrib.postgres.operations import ValidateConstraint
 from django.db import migrations
 

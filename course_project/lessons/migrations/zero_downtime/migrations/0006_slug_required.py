@@ -1,4 +1,5 @@
 """Deploy 3c: NOT NULL, proven by the valid check so PostgreSQL skips the scan; the check is then redundant."""
+
 from django.db import migrations, models
 
 

@@ -1,4 +1,5 @@
 """The syllabus's djongo models (Option 1), unchanged but for a unique blog name."""
+
 from djongo import models
 
 

@@ -1,4 +1,5 @@
 """The syllabus's djongo embedded documents, unchanged but for the table name ('blogs' is Option 1's)."""
+
 from djongo import models
 
 
@@ -32,4 +33,4 @@ class Blog(models.Model):
     objects = models.DjongoManager()
 
     class Meta:
-        db_table = 'embedded_blogs'
+        db_table = "embedded_blogs"

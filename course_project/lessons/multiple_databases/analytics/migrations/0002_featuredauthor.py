@@ -5,18 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_initial'),
-        ('multidb', '0001_initial'),
+        ("analytics", "0001_initial"),
+        ("multidb", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeaturedAuthor',
+            name="FeaturedAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='multidb.author')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="multidb.author"
+                    ),
+                ),
             ],
         ),
     ]

@@ -5,47 +5,45 @@ import django.db.models.deletion
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('email', models.EmailField(max_length=254)),
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("email", models.EmailField(max_length=254)),
             ],
             options={
-                'db_table': 'authors',
+                "db_table": "authors",
             },
         ),
         migrations.CreateModel(
-            name='Blog',
+            name="Blog",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('tagline', models.TextField()),
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("tagline", models.TextField()),
             ],
             options={
-                'db_table': 'blogs',
+                "db_table": "blogs",
             },
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=255)),
-                ('body_text', models.TextField()),
-                ('published_date', models.DateTimeField(auto_now_add=True)),
-                ('authors', models.ManyToManyField(to='blogapp.Author')),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='blogapp.blog')),
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("headline", models.CharField(max_length=255)),
+                ("body_text", models.TextField()),
+                ("published_date", models.DateTimeField(auto_now_add=True)),
+                ("authors", models.ManyToManyField(to="blogapp.Author")),
+                ("blog", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="blogapp.blog")),
             ],
             options={
-                'db_table': 'entries',
+                "db_table": "entries",
             },
         ),
     ]

@@ -6,23 +6,21 @@ import embedapp.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Blog',
+            name="Blog",
             fields=[
-                ('_id', djongo.models.fields.ObjectIdField(auto_created=True, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('entries', djongo.models.fields.ArrayField(model_container=embedapp.models.BlogEntry)),
-                ('metadata', djongo.models.fields.EmbeddedField(model_container=embedapp.models.MetaData)),
+                ("_id", djongo.models.fields.ObjectIdField(auto_created=True, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                ("entries", djongo.models.fields.ArrayField(model_container=embedapp.models.BlogEntry)),
+                ("metadata", djongo.models.fields.EmbeddedField(model_container=embedapp.models.MetaData)),
             ],
             options={
-                'db_table': 'embedded_blogs',
+                "db_table": "embedded_blogs",
             },
         ),
     ]
