@@ -1,4 +1,5 @@
 """The PyMongo JSON views and queries, against the live MongoDB-protocol server."""
+
 import pytest
 from django.test import Client
 from exercise_checks import accepts, assert_stubs_match, rejects
@@ -35,9 +36,15 @@ def test_create_read_update_view_delete(api):
     assert api.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("path,status", [("/mongo/posts/nonsense/", 400),
-                                         ("/mongo/posts/0123456789abcdef01234567/", 404),
-                                         ("/mongo/posts/?page=two", 400), ("/mongo/posts/?page=0", 400)])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/mongo/posts/nonsense/", 400),
+        ("/mongo/posts/0123456789abcdef01234567/", 404),
+        ("/mongo/posts/?page=two", 400),
+        ("/mongo/posts/?page=0", 400),
+    ],
+)
 def test_client_errors_are_4xx_not_500(api, path, status):
     response = api.get(path)
     assert response.status_code == status and "error" in response.json()
@@ -75,29 +82,46 @@ def test_titles_tagged(api):
     accepts(exercises, "titles_tagged", solutions.titles_tagged)
     shown = solutions.titles_tagged(["mongodb"], 100)
     rejects(exercises, "titles_tagged", lambda tags, min_views: shown, hint="should give")
-    rejects(exercises, "titles_tagged",  # $gt: a post with exactly min_views views is left out
-            lambda tags, n: sorted(p["title"] for p in posts().find({"tags": {"$all": tags}, "views": {"$gt": n}},
-                                                                    {"title": 1})),
-            hint="at least min_views views ($gte)")
-    rejects(exercises, "titles_tagged",  # $in: any one of the tags, not all of them
-            lambda tags, n: sorted(p["title"] for p in posts().find({"tags": {"$in": tags}, "views": {"$gte": n}},
-                                                                    {"title": 1})),
-            hint="every tag of the list")
-    rejects(exercises, "titles_tagged",  # equality with the list: the array must be exactly that list
-            lambda tags, n: sorted(p["title"] for p in posts().find({"tags": tags, "views": {"$gte": n}},
-                                                                    {"title": 1})),
-            hint="every tag of the list")
-    rejects(exercises, "titles_tagged",
-            lambda tags, n: [p["title"] for p in posts().find({"tags": {"$all": tags}, "views": {"$gte": n}}
-                                                              ).sort("views", -1)],
-            hint="not sorted")
-    in_python = lambda tags, n: sorted(p["title"] for p in posts().find({"tags": {"$all": tags}})  # noqa: E731
-                                       if p["views"] >= n)
+    rejects(
+        exercises,
+        "titles_tagged",  # $gt: a post with exactly min_views views is left out
+        lambda tags, n: sorted(
+            p["title"] for p in posts().find({"tags": {"$all": tags}, "views": {"$gt": n}}, {"title": 1})
+        ),
+        hint="at least min_views views ($gte)",
+    )
+    rejects(
+        exercises,
+        "titles_tagged",  # $in: any one of the tags, not all of them
+        lambda tags, n: sorted(
+            p["title"] for p in posts().find({"tags": {"$in": tags}, "views": {"$gte": n}}, {"title": 1})
+        ),
+        hint="every tag of the list",
+    )
+    rejects(
+        exercises,
+        "titles_tagged",  # equality with the list: the array must be exactly that list
+        lambda tags, n: sorted(p["title"] for p in posts().find({"tags": tags, "views": {"$gte": n}}, {"title": 1})),
+        hint="every tag of the list",
+    )
+    rejects(
+        exercises,
+        "titles_tagged",
+        lambda tags, n: [
+            p["title"] for p in posts().find({"tags": {"$all": tags}, "views": {"$gte": n}}).sort("views", -1)
+        ],
+        hint="not sorted",
+    )
+
+    def in_python(tags, n):
+        return sorted(p["title"] for p in posts().find({"tags": {"$all": tags}}) if p["views"] >= n)
+
     rejects(exercises, "titles_tagged", in_python, hint="filter on the server")
     counted_first = lambda tags, n: posts().count_documents({}) and solutions.titles_tagged(tags, n)  # noqa: E731
     rejects(exercises, "titles_tagged", counted_first, hint="one find, please")
     whole_documents = lambda tags, n: sorted(  # noqa: E731
-        p["title"] for p in posts().find({"tags": {"$all": tags}, "views": {"$gte": n}}))
+        p["title"] for p in posts().find({"tags": {"$all": tags}, "views": {"$gte": n}})
+    )
     rejects(exercises, "titles_tagged", whole_documents, hint="ask for the titles only")
 
 
@@ -105,8 +129,12 @@ def test_views_by_tag(api):
     reference = solutions.views_by_tag
     accepts(exercises, "views_by_tag", reference)
     result = list(posts().aggregate(reference))
-    literal = [{"$limit": 1}, {"$project": {"_id": 0, "rows": {"$literal": result}}}, {"$unwind": "$rows"},
-               {"$replaceRoot": {"newRoot": "$rows"}}]  # the reference's output, typed in as a constant
+    literal = [
+        {"$limit": 1},
+        {"$project": {"_id": 0, "rows": {"$literal": result}}},
+        {"$unwind": "$rows"},
+        {"$replaceRoot": {"newRoot": "$rows"}},
+    ]  # the reference's output, typed in as a constant
     assert list(posts().aggregate(literal)) == result
     rejects(exercises, "views_by_tag", literal, hint="one document per tag")
     rejects(exercises, "views_by_tag", reference[:1] + reference[2:], hint="$unwind the tags first")
@@ -124,8 +152,9 @@ def no_unknown_key_check(data):
 
 def bool_as_int(data):
     """Another: True passes isinstance(value, int)."""
-    return solutions.safe_post_filter({**data, "min_views": int(data["min_views"])} if data.get("min_views") is True
-                                      else data)
+    return solutions.safe_post_filter(
+        {**data, "min_views": int(data["min_views"])} if data.get("min_views") is True else data
+    )
 
 
 def float_as_int(data):

@@ -1,4 +1,5 @@
 """Workshop mode and pre-flight, as an instructor uses them."""
+
 import json
 import os
 import shutil
@@ -34,12 +35,16 @@ def test_check_says_pass_for_a_good_notebook(capsys):
 @pytest.mark.timeout(120)
 def test_check_says_fail_for_a_notebook_whose_outputs_changed(tmp_path, capsys):
     notebook = json.loads((NOTEBOOKS / "01_sqlite.ipynb").read_text())
-    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code" and c["outputs"]
-                and "notes" in "".join(c["outputs"][0].get("text", "")))
+    cell = next(
+        c
+        for c in notebook["cells"]
+        if c["cell_type"] == "code" and c["outputs"] and "notes" in "".join(c["outputs"][0].get("text", ""))
+    )
     cell["outputs"][0]["text"] = ["7 notes\n", "[]\n"]
     (tmp_path / "01_sqlite.ipynb").write_text(json.dumps(notebook))
     (tmp_path / "course_setup.py").write_text(
-        f"import sys; sys.path.insert(0, {str(NOTEBOOKS)!r}); from course_setup import *  # noqa\n")
+        f"import sys; sys.path.insert(0, {str(NOTEBOOKS)!r}); from course_setup import *  # noqa\n"
+    )
     assert check(str(tmp_path / "01_sqlite.ipynb")) is False
     out = capsys.readouterr().out
     assert out.startswith("FAIL: 01_sqlite.ipynb did not run cleanly") and "./course services status" in out
@@ -50,10 +55,18 @@ def test_reset_rebuilds_an_isolated_stack_from_scratch(tmp_path):
     if services.backend() != "native":
         pytest.skip("runs a second, isolated native stack")
     keys = ["POSTGRES_PORT", "POSTGRES_REPLICA_PORT", "PGBOUNCER_PORT", "MARIADB_PORT", "MONGO_PORT"]
-    env = {**os.environ, "COURSE_STATE_DIR": str(tmp_path), "COURSE_SERVICES": "native",
-           **dict(zip(keys, map(str, free_ports(len(keys))), strict=True))}
-    run = lambda *args: subprocess.run([sys.executable, "-m", *args], cwd=PROJECT_ROOT, env=env,  # noqa: E731
-                                       capture_output=True, text=True, timeout=150)
+    env = {
+        **os.environ,
+        "COURSE_STATE_DIR": str(tmp_path),
+        "COURSE_SERVICES": "native",
+        **dict(zip(keys, map(str, free_ports(len(keys))), strict=True)),
+    }
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=150
+        )
+
     try:
         result = run("course_tools", "workshop", "reset")
         assert result.returncode == 0, result.stderr[-2000:]
@@ -71,8 +84,13 @@ def test_preflight_names_a_taken_port_and_its_fix():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "course_tools", "preflight"], cwd=PROJECT_ROOT,
-                                env={**os.environ, "MONGO_PORT": str(port)}, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "course_tools", "preflight"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "MONGO_PORT": str(port)},
+            capture_output=True,
+            text=True,
+        )
     assert result.returncode == 1
     assert f"[!!] port {port} (MONGO_PORT) in use" in result.stdout
     assert f"fix: stop what uses port {port}, or set another MONGO_PORT in .env" in result.stdout
