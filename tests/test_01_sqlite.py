@@ -193,6 +193,17 @@ def test_urgent_titles():
         ),
         hint="with the checker's notes added",
     )
+    # a regular expression for "urgent" as the list's last element: the tag may be anywhere
+    rejects(
+        exercises,
+        "urgent_titles",
+        lambda: (
+            notes.filter(Q(data__tags__regex=r'"urgent"\]$') | Q(data__priority__gte=3))
+            .order_by("title")
+            .values_list("title", flat=True)
+        ),
+        hint="with the checker's notes added",
+    )
     # the tag looked up by position: the first two places of the list, then the first four
     for places in (2, 4):
         rejects(

@@ -261,6 +261,13 @@ def test_exact_names(customers):
         )
 
     rejects(exercises, "exact_names", unescaped_like, hint="not a pattern")
+
+    # starts and ends with the name, case-sensitive on both: "chk<t> chk<t>" does too
+    def starts_and_ends(name, alias):
+        found = Customer.objects.using(alias).filter(name__startswith=name, name__endswith=name)
+        return found.order_by("id").values_list("id", flat=True)
+
+    rejects(exercises, "exact_names", starts_and_ends, hint="only that exact spelling")
     for alias in ("legacy", "default"):  # the checker removed its rows
         assert not Customer.objects.using(alias).filter(city="check").exists()
 

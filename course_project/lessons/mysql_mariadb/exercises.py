@@ -168,8 +168,8 @@ def _(answer):
         f"chk({token})",
     ]  # no pattern
     # decoys: chk.<t> and chk_<t> (regex, LIKE) match chkx<t>, chk%<t> (LIKE) chkxy<t>, chk+<t> (regex) chkk<t>,
-    # and chk(<t>) (regex) chk<t>
-    spellings = probes + [f"chk{token}x", f"chkx{token}", f"chkxy{token}", f"chkk{token}"]
+    # and chk(<t>) (regex) chk<t>; chk<t> chk<t> starts and ends with chk<t> (startswith + endswith)
+    spellings = probes + [f"chk{token}x", f"chkx{token}", f"chkxy{token}", f"chkk{token}", f"chk{token} chk{token}"]
     for alias in random.sample(["legacy", "default"], 2):
         # each spelling twice, interleaved, so that the order of the ids matters
         added = Customer.objects.using(alias).bulk_create([Customer(name=name, city="check") for name in spellings * 2])

@@ -133,6 +133,7 @@ def _(answer):
         {"priority": 1, URGENT_TAG: True},
         {"priority": 1, "tags": ["home", "work", "admin", URGENT_TAG]},  # the tag anywhere in the list, not only first
         {"priority": 1, "tags": [f"t{i}" for i in range(random.randint(6, 12))] + [URGENT_TAG]},  # last, far along
+        {"priority": 1, "tags": [URGENT_TAG] + [f"u{i}" for i in range(random.randint(3, 8))]},  # first, not last
     ] + [
         {
             "priority": random.randint(1, 4),
