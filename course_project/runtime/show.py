@@ -37,12 +37,17 @@ def show(*objects, language: str = "python"):
     display(Code("\n".join(source(obj) for obj in objects), language=language))
 
 
-def show_file(path, language: str | None = None, lines: slice | None = None):
-    """A file of the project (a config, a script), or a slice of its lines."""
+def show_file(path, language: str | None = None, lines: slice | None = None, start: str = "", stop: str = ""):
+    """A file of the project (a config, a script), or part of it: a slice of its lines, or from the first line
+    that contains `start` to the next that contains `stop` (that line alone without `stop`). Text anchors
+    follow the code when lines move; an anchor that is gone raises."""
     from IPython.display import Code, display
 
     path = PROJECT_ROOT / path
     text = path.read_text().splitlines()
+    if start:
+        first = _line_with(text, start, 0, path)
+        text = text[first : _line_with(text, stop, first, path) + 1 if stop else first + 1]
     text = text[lines] if lines else text
     display(
         Code(
@@ -53,3 +58,10 @@ def show_file(path, language: str | None = None, lines: slice | None = None):
             ),
         )
     )
+
+
+def _line_with(lines: list, needle: str, since: int, path) -> int:
+    for number in range(since, len(lines)):
+        if needle in lines[number]:
+            return number
+    raise ValueError(f"no line of {path.name} contains {needle!r}")
