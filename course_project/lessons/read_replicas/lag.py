@@ -13,14 +13,20 @@ def in_recovery(alias: str) -> bool:
         return cursor.fetchone()[0]
 
 
-def replication_status() -> dict:
-    """What the primary knows about its standby (the app user has pg_monitor to read this)."""
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            "SELECT state, sync_state, EXTRACT(EPOCH FROM replay_lag), "
-            "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication"
-        )
-        row = cursor.fetchone()
+def replication_status(wait: float = 0) -> dict:
+    """What the primary knows about its standby (the app user has pg_monitor to read this). A standby whose
+    primary has just restarted reconnects within seconds (wal_retrieve_retry_interval): `wait` gives it that long."""
+    deadline = time.monotonic() + wait
+    while True:
+        with connections["default"].cursor() as cursor:
+            cursor.execute(
+                "SELECT state, sync_state, EXTRACT(EPOCH FROM replay_lag), "
+                "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication"
+            )
+            row = cursor.fetchone()
+        if row is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     if row is None:
         return {"state": "no standby connected"}
     state, sync_state, replay_lag, bytes_behind = row
