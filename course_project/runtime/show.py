@@ -39,15 +39,18 @@ def show(*objects, language: str = "python"):
 
 def show_file(path, language: str | None = None, lines: slice | None = None, start: str = "", stop: str = ""):
     """A file of the project (a config, a script), or part of it: a slice of its lines, or from the first line
-    that contains `start` to the next that contains `stop` (that line alone without `stop`). Text anchors
-    follow the code when lines move; an anchor that is gone raises."""
+    that contains `start` (with the decorators above it) to the next that contains `stop` (that line alone without
+    `stop`). Text anchors follow the code when lines move; an anchor that is gone raises."""
     from IPython.display import Code, display
 
     path = PROJECT_ROOT / path
     text = path.read_text().splitlines()
     if start:
         first = _line_with(text, start, 0, path)
-        text = text[first : _line_with(text, stop, first, path) + 1 if stop else first + 1]
+        last = _line_with(text, stop, first, path) if stop else first
+        while first and text[first - 1].lstrip().startswith("@"):  # a function's decorators come with it
+            first -= 1
+        text = text[first : last + 1]
     text = text[lines] if lines else text
     display(
         Code(
