@@ -33,7 +33,8 @@ A, B, PORT = "cmp-a", "cmp-b", "cmp-port"
 
 def course(instance, *args, check=True):
     """`./course ARGS` for one instance, in a process of its own."""
-    env = {**os.environ, "COURSE_INSTANCE": instance}
+    # port blocks far above the suite's own instances (a whole run once found slots 4 and 5 taken)
+    env = {**os.environ, "COURSE_INSTANCE": instance, "COURSE_SLOT_FLOOR": "80"}
     env.pop("PYTEST_XDIST_WORKER", None)
     result = subprocess.run(
         [sys.executable, "-m", "course_tools", *args],
