@@ -15,7 +15,8 @@ def in_recovery(alias: str) -> bool:
 
 def replication_status(wait: float = 0) -> dict:
     """What the primary knows about its standby (the app user has pg_monitor to read this). A standby whose
-    primary has just restarted reconnects within seconds (wal_retrieve_retry_interval): `wait` gives it that long."""
+    primary has just restarted reconnects within seconds (wal_retrieve_retry_interval), then catches up and
+    reports what it replayed: `wait` gives it that long to be streaming again."""
     deadline = time.monotonic() + wait
     while True:
         with connections["default"].cursor() as cursor:
@@ -24,7 +25,8 @@ def replication_status(wait: float = 0) -> dict:
                 "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication"
             )
             row = cursor.fetchone()
-        if row is not None or time.monotonic() > deadline:
+        streaming = row is not None and row[0] == "streaming" and row[3] is not None
+        if streaming or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     if row is None:
@@ -34,7 +36,7 @@ def replication_status(wait: float = 0) -> dict:
         "state": state,
         "sync_state": sync_state,
         "replay_lag_s": None if replay_lag is None else float(replay_lag),
-        "bytes_behind": int(bytes_behind),
+        "bytes_behind": None if bytes_behind is None else int(bytes_behind),
     }
 
 
