@@ -1,20 +1,25 @@
 """The compose backend: the same servers as Docker containers (docker-compose.yml)."""
 
+import os
 import re
 import subprocess
 import sys
 
-from course_project.env import ENV_FILE, INSTANCE
+from course_project.env import ENV_FILE, INSTANCE, PROJECT_ROOT
 from course_project.services.config import COMPOSE_FILE, servers
 from course_project.services.docker_engine import engine_answers  # noqa: F401 (services.backend() uses it)
 from course_project.services.errors import ServiceError
 
 # compose project name: container and volume prefix, one per course instance
 PROJECT = "django-db-course" + (f"-{INSTANCE}" if INSTANCE else "")
+# The checkout as the engine sees it. In the dev container (.devcontainer/), which drives the host's engine
+# through its socket, the bind mounts (init scripts, configs) must name the host's path: COURSE_HOST_WORKSPACE.
+PROJECT_DIR = os.environ.get("COURSE_HOST_WORKSPACE") or str(PROJECT_ROOT)
 
 
 def compose(*args, capture=False, input=None) -> str:
-    base = ["docker", "compose", "-p", PROJECT, "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)]
+    base = ["docker", "compose", "-p", PROJECT, "--project-directory", PROJECT_DIR]
+    base += ["-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)]
     cmd = [*base, *args]
     proc = subprocess.run(cmd, capture_output=capture, text=True, input=input)
     if proc.returncode != 0:
