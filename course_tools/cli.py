@@ -21,7 +21,7 @@ COMMANDS = {  # name: (module, one-line help)
     "site": ("site", "render every notebook (stored outputs) into a static site"),
     "bench": ("bench", "measure connection costs and bulk loading side by side"),
     "manage": ("manage", "Django's manage.py (other arguments go to it)"),
-    "lock": ("lock", "maintainers: recompile requirements-lab.lock after changing a pin"),
+    "lock": ("lock", "maintainers: recompile the locks (requirements-*.lock) after changing a pin"),
     "lint": ("lint", "maintainers: ruff's lint and format checks (--fix applies the safe fixes)"),
 }
 

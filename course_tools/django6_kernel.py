@@ -1,7 +1,8 @@
 """Notebook 17's own kernel: .venv-django6 (Django 6.1, Python 3.12+), registered as the Jupyter kernel "django6".
 
 The course environment stays on Django 5.2 LTS; this second environment boots the same course project
-under Django 6.1. `./course setup` builds it with uv from requirements-django6.txt, on the first Python
+under Django 6.1. `./course setup` builds it with uv from requirements-django6.lock (compiled from
+requirements-django6.txt by `./course lock`), on the first Python
 3.12+ it finds (never a downloaded one), and installs the kernel's spec into .venv, where the course's
 JupyterLab and nbval look for kernels. Where no Python 3.12+ exists (Debian 12 has only 3.11), set-up says
 so in one line, and the notebook and its tests are reported as skipped with the same reason.
@@ -18,7 +19,7 @@ from course_project.env import PROJECT_ROOT
 NAME = "django6"
 DISPLAY_NAME = "Python (Django 6.1)"
 NOTEBOOK = "17_django6.ipynb"
-REQUIREMENTS = PROJECT_ROOT / "requirements-django6.txt"
+LOCK = PROJECT_ROOT / "requirements-django6.lock"
 VENV = PROJECT_ROOT / ".venv-django6"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".course-requirements"
@@ -52,7 +53,7 @@ def kernel_spec() -> Path:
 
 
 def _stamp(python: str) -> str:
-    return hashlib.sha256(REQUIREMENTS.read_bytes() + repr(_version(python)).encode()).hexdigest()[:16]
+    return hashlib.sha256(LOCK.read_bytes() + repr(_version(python)).encode()).hexdigest()[:16]
 
 
 def unavailable() -> str:
@@ -85,19 +86,18 @@ def build(say) -> bool:
             [
                 str(uv),
                 "pip",
-                "install",
+                "sync",
                 "--quiet",
                 "--compile-bytecode",
                 "--python",
                 str(PYTHON),
-                "-r",
-                str(REQUIREMENTS),
+                str(LOCK),
             ],
         ]
     else:
         steps = [
             [python, "-m", "venv", "--clear", str(VENV)],
-            [str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REQUIREMENTS)],
+            [str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(LOCK)],
         ]
     steps.append(
         [

@@ -24,11 +24,11 @@ def test_environment_yml_defers_to_the_pip_files():
     assert (3, 11) <= sys.version_info[:2] <= (3, 14)
 
 
-def locked() -> dict:
+def locked(lock="requirements-lab.lock", environment=None) -> dict:
     pins = {}
-    for line in requirements("requirements-lab.lock"):
+    for line in requirements(lock):
         req = Requirement(line)
-        if req.marker is None or req.marker.evaluate():  # the universal lock has per-Python entries
+        if req.marker is None or req.marker.evaluate(environment):  # the universal lock has per-Python entries
             pins[req.name.lower().replace("_", "-")] = next(iter(req.specifier)).version
     return pins
 
@@ -44,6 +44,18 @@ def test_the_lock_is_compiled_from_the_pins_by_the_lock_command():
         if req.marker and not req.marker.evaluate():  # not for this Python: the lock has it for the others
             assert any(Requirement(lock).name == req.name for lock in requirements("requirements-lab.lock"))
             continue
+        assert pins.get(req.name.lower()) == next(iter(req.specifier)).version, f"{req.name}: run ./course lock"
+
+
+def test_notebook_17s_lock_is_compiled_from_its_pins_by_the_lock_command():
+    from course_tools.lock import COMMANDS
+
+    lock = "requirements-django6.lock"
+    header = (PROJECT_ROOT / lock).read_text().splitlines()[1].strip("# ").split()
+    assert header == ["uv"] + [arg for arg in COMMANDS[lock] if arg != "--quiet"], "run ./course lock"
+    pins = locked(lock, {"python_version": "3.12", "python_full_version": "3.12.0"})  # its kernel's minimum
+    for line in requirements("requirements-django6.txt"):
+        req = Requirement(line)
         assert pins.get(req.name.lower()) == next(iter(req.specifier)).version, f"{req.name}: run ./course lock"
 
 
