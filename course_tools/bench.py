@@ -2,6 +2,7 @@
 
     ./course bench [--quick] [--out var/bench/bench.json]
     ./course bench --hub [N]      # only the workshop hub: N learners (3) log in at once (root)
+    ./course bench --backends     # only `./course services up`: compose beside native (Docker and native)
 
 Prints tables with ratios and writes the same numbers as JSON. Not part of the pass/fail
 tests: timings are reported, never asserted. Loads are bounded and target 127.0.0.1 only.
@@ -156,6 +157,42 @@ def services_up_time() -> float:
     start = time.perf_counter()
     services.up(quiet=True)
     return time.perf_counter() - start
+
+
+def backend_costs(rounds: int) -> dict:
+    """`./course services up` on compose beside native: two throwaway instances, the same five servers, from
+    empty data and then restarted with their data kept. Each round alternates which backend goes first."""
+    import shutil
+    import statistics
+
+    from course_project.env import INSTANCES
+    from course_project.services.docker_engine import engine_answers
+    from course_tools.testing import in_instance
+
+    if not engine_answers():
+        raise SystemExit("error: --backends needs a Docker engine that answers (`docker info`) and the native servers")
+    names = {"native": "bench-native", "compose": "bench-compose"}
+    times = {f"{phase}, {backend}": [] for phase in ("from empty data", "restart, data kept") for backend in names}
+
+    def timed_up(backend, phase):
+        start = time.perf_counter()
+        in_instance(names[backend], "services", "up", env={"COURSE_SERVICES": backend})
+        times[f"{phase}, {backend}"].append(time.perf_counter() - start)
+
+    try:
+        for i in range(rounds):
+            order = list(names) if i % 2 == 0 else list(reversed(names))
+            for backend in order:
+                in_instance(names[backend], "services", "reset", "--yes", env={"COURSE_SERVICES": backend})
+                timed_up(backend, "from empty data")
+            for backend in order:
+                in_instance(names[backend], "services", "down", env={"COURSE_SERVICES": backend})
+                timed_up(backend, "restart, data kept")
+    finally:
+        for backend, name in names.items():
+            in_instance(name, "services", "reset", "--yes", check=False, env={"COURSE_SERVICES": backend})
+            shutil.rmtree(INSTANCES / name, ignore_errors=True)
+    return {label: statistics.median(values) for label, values in times.items()}
 
 
 def suite_times(selection=("notebooks",)) -> dict:
@@ -336,6 +373,11 @@ def add_arguments(parser):
         help="only the workshop hub: N learners (default 3) log in at once; memory per learner",
     )
     parser.add_argument(
+        "--backends",
+        action="store_true",
+        help="only `./course services up`, compose beside native (needs Docker and the native servers)",
+    )
+    parser.add_argument(
         "--suite",
         nargs="*",
         metavar="PATH",
@@ -349,6 +391,8 @@ def run(args) -> int:
 
     if args.hub:
         return run_hub(args)
+    if args.backends:
+        return run_backends(args)
     ready()
 
     require("postgres", "pgbouncer", "mariadb", "mongodb")
@@ -398,6 +442,25 @@ def run(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     print(f"\nJSON: {args.out}")
+    return 0
+
+
+def run_backends(args) -> int:
+    rounds = 1 if args.quick else 3
+    costs = backend_costs(rounds)
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "load_1min": round(os.getloadavg()[0], 1)},
+        "rounds": rounds,
+        "services_up_s": costs,
+    }
+    for phase in ("from empty data", "restart, data kept"):
+        values = {backend: costs[f"{phase}, {backend}"] for backend in ("native", "compose")}
+        print(table(f"`./course services up`, {phase} (median of {rounds})", values, "s", "native"))
+    out = args.out.with_name("bench-backends.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"\nJSON: {out}")
     return 0
 
 

@@ -34,9 +34,9 @@ def instances(base: str, n: int) -> list:
     return [f"{base}-gw{i}" for i in range(n)] if n > 1 else [base]
 
 
-def in_instance(name: str, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+def in_instance(name: str, *command: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `./course COMMAND` for one instance, in its own process (an instance is chosen per process)."""
-    env = {**os.environ, "COURSE_INSTANCE": name}
+    env = {**os.environ, **(env or {}), "COURSE_INSTANCE": name}
     env.pop("PYTEST_XDIST_WORKER", None)
     result = subprocess.run(
         [sys.executable, "-m", "course_tools", *command], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
