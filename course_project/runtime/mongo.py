@@ -91,8 +91,8 @@ def database(name: str | None = None):
     return client()[name or env("MONGO_DB")]
 
 
-def connect_mongoengine(alias: str = "default"):
-    """Register the course's MongoEngine connection (idempotent)."""
+def connect_mongoengine(alias: str = "default", listeners: tuple = ()):
+    """Register the course's MongoEngine connection under alias (idempotent); listeners also see its commands."""
     import mongoengine
     from mongoengine.connection import _connection_settings
 
@@ -105,6 +105,6 @@ def connect_mongoengine(alias: str = "default"):
             uuidRepresentation="standard",
             **TIMEOUTS,
             **POOL,
-            event_listeners=[COMMANDS],
+            event_listeners=[COMMANDS, *listeners],
         )
     return mongoengine.get_connection(alias)

@@ -18,13 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from mongoengine.context_managers import switch_db
 from pymongo import monitoring
 
-from course_project.env import env
 from course_project.lessons.hybrid_sql_mongo.concurrency import run_together
 from course_project.lessons.hybrid_sql_mongo.documents import ProductAnalytics
 from course_project.lessons.hybrid_sql_mongo.models import Product
 from course_project.runtime.checker import Exercises
-from course_project.runtime.mongo import TIMEOUTS, connect_mongoengine
-from course_project.services.config import mongo_uri
+from course_project.runtime.mongo import connect_mongoengine
 
 exercises = Exercises("09_hybrid_sql_mongo")
 SEARCHERS = 8  # threads that record a search of one new product at the same moment
@@ -94,15 +92,7 @@ def _limited_before_excluding(read: dict, orphans: list) -> int | None:
 def _watched(alias_prefix: str) -> tuple:
     """A MongoEngine alias whose commands a Commands listener records."""
     commands, alias = Commands(), f"{alias_prefix}-{uuid.uuid4().hex[:6]}"
-    mongoengine.connect(
-        db=env("MONGO_DB"),
-        host=mongo_uri(database=env("MONGO_DB")),
-        alias=alias,
-        tz_aware=True,
-        uuidRepresentation="standard",
-        event_listeners=[commands],
-        **TIMEOUTS,
-    )
+    connect_mongoengine(alias, listeners=(commands,))
     return commands, alias
 
 
