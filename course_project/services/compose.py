@@ -17,9 +17,14 @@ PROJECT = "django-db-course" + (f"-{INSTANCE}" if INSTANCE else "")
 PROJECT_DIR = os.environ.get("COURSE_HOST_WORKSPACE") or str(PROJECT_ROOT)
 
 
+def base_command() -> list:
+    return ["docker", "compose", "-p", PROJECT, "--project-directory", PROJECT_DIR] + [
+        "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)
+    ]  # fmt: skip
+
+
 def compose(*args, capture=False, input=None) -> str:
-    base = ["docker", "compose", "-p", PROJECT, "--project-directory", PROJECT_DIR]
-    base += ["-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)]
+    base = base_command()
     cmd = [*base, *args]
     proc = subprocess.run(cmd, capture_output=capture, text=True, input=input)
     if proc.returncode != 0:
