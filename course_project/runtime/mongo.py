@@ -92,7 +92,8 @@ def database(name: str | None = None):
 
 
 def connect_mongoengine(alias: str = "default", listeners: tuple = ()):
-    """Register the course's MongoEngine connection under alias (idempotent); listeners also see its commands."""
+    """Register the course's MongoEngine connection under alias; listeners also see its commands.
+    Idempotent: an alias already registered keeps its settings and listeners."""
     import mongoengine
     from mongoengine.connection import _connection_settings
 
