@@ -23,7 +23,6 @@ COMMANDS = {
     "requirements-lab.lock": compile_command("requirements-lab.txt", "requirements-lab.lock", "3.11"),
     "requirements-django6.lock": compile_command("requirements-django6.txt", "requirements-django6.lock", "3.12"),
 }
-COMMAND = COMMANDS["requirements-lab.lock"]
 
 
 def add_arguments(parser):

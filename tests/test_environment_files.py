@@ -33,11 +33,15 @@ def locked(lock="requirements-lab.lock", environment=None) -> dict:
     return pins
 
 
-def test_the_lock_is_compiled_from_the_pins_by_the_lock_command():
-    from course_tools.lock import COMMAND
+def assert_compiled_by_the_lock_command(lock):
+    from course_tools.lock import COMMANDS
 
-    header = (PROJECT_ROOT / "requirements-lab.lock").read_text().splitlines()[1].strip("# ").split()
-    assert header == ["uv"] + [arg for arg in COMMAND if arg != "--quiet"], "run ./course lock"
+    header = (PROJECT_ROOT / lock).read_text().splitlines()[1].strip("# ").split()
+    assert header == ["uv"] + [arg for arg in COMMANDS[lock] if arg != "--quiet"], "run ./course lock"
+
+
+def test_the_lock_is_compiled_from_the_pins_by_the_lock_command():
+    assert_compiled_by_the_lock_command("requirements-lab.lock")
     pins = locked()
     for line in requirements("requirements.txt") + requirements("requirements-lab.txt")[1:]:
         req = Requirement(line)
@@ -48,11 +52,8 @@ def test_the_lock_is_compiled_from_the_pins_by_the_lock_command():
 
 
 def test_notebook_17s_lock_is_compiled_from_its_pins_by_the_lock_command():
-    from course_tools.lock import COMMANDS
-
     lock = "requirements-django6.lock"
-    header = (PROJECT_ROOT / lock).read_text().splitlines()[1].strip("# ").split()
-    assert header == ["uv"] + [arg for arg in COMMANDS[lock] if arg != "--quiet"], "run ./course lock"
+    assert_compiled_by_the_lock_command(lock)
     pins = locked(lock, {"python_version": "3.12", "python_full_version": "3.12.0"})  # its kernel's minimum
     for line in requirements("requirements-django6.txt"):
         req = Requirement(line)

@@ -18,9 +18,8 @@ PROJECT_DIR = os.environ.get("COURSE_HOST_WORKSPACE") or str(PROJECT_ROOT)
 
 
 def base_command() -> list:
-    return ["docker", "compose", "-p", PROJECT, "--project-directory", PROJECT_DIR] + [
-        "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)
-    ]  # fmt: skip
+    project = ["-p", PROJECT, "--project-directory", PROJECT_DIR]
+    return ["docker", "compose", *project, "-f", str(COMPOSE_FILE), "--env-file", str(ENV_FILE)]
 
 
 def compose(*args, capture=False, input=None) -> str:
