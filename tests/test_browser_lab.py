@@ -118,6 +118,9 @@ def test_start_here_runs_in_jupyterlab(lab):
         page.goto(f"{url}/lab/tree/notebooks/00_start_here.ipynb?token={token}")
         expect(page.locator(".jp-Notebook .jp-CodeCell").first).to_be_visible(timeout=90_000)
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=90_000)
+        # Cells are drawn under a spinner that takes every click until the notebook is revealed;
+        # on a loaded machine that can last longer than a click's own timeout.
+        expect(page.locator(".jp-MainAreaWidget > .jp-Spinner")).to_have_count(0, timeout=90_000)
 
         page.locator(".lm-MenuBar-itemLabel", has_text="Edit").click()
         page.locator(".lm-Menu-itemLabel", has_text="Clear Outputs of All Cells").click()
