@@ -101,6 +101,16 @@ def test_up_status_logs_doctor(instance_a):
     assert "All servers healthy." in doctor.stdout
 
 
+def test_health_report_shows_the_state_and_last_checks(instance_a):
+    """What a failed `up --wait` prints for a service: its container's state and last health checks."""
+    code = "from course_project.services.compose import base_command, health_report as h; print(h(base_command(), 'mongodb'))"
+    env = {**os.environ, "COURSE_INSTANCE": A}
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True).stdout
+    first, *checks = out.splitlines()
+    assert first.startswith("--- mongodb's container: running since ") and ", healthy (failing streak 0)" in first, out
+    assert 1 <= len(checks) <= 3 and re.match(r"  check at \d\d:\d\d:\d\d: exit 0", checks[-1]), out
+
+
 def test_up_is_idempotent_and_down_stops_the_containers(instance_a):
     again = course(A, "services", "up")
     assert re.search(r"^5 server\(s\) up in [\d.]+ s \(compose\)$", again.stdout, re.M)

@@ -1,5 +1,6 @@
 """The compose backend: the same servers as Docker containers (docker-compose.yml)."""
 
+import json
 import os
 import re
 import subprocess
@@ -37,9 +38,31 @@ def compose(*args, capture=False, input=None) -> str:
                     [*base, "logs", "--no-log-prefix", "--tail", "20", service], capture_output=True, text=True
                 )
                 print(f"--- the last lines of {service}'s log:\n{(log.stdout + log.stderr).rstrip()}", file=sys.stderr)
+                print(health_report(base, service), file=sys.stderr)
         raise ServiceError(f"`{' '.join(cmd[2:])}` failed (exit {proc.returncode}); see `./course services logs`")
     # compose 2.x starts every line of `logs` with an erase-line code (ESC[2K), even into a pipe
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", proc.stdout or "")
+
+
+def health_report(base, service) -> str:
+    """The container's state and its last three health checks (when each ran, exit code, output)."""
+    ids = subprocess.run([*base, "ps", "-a", "-q", service], capture_output=True, text=True).stdout.split()
+    if not ids:
+        return f"--- {service}: no container"
+    inspect = subprocess.run(
+        ["docker", "inspect", "--format", "{{json .State}}", ids[0]], capture_output=True, text=True
+    )
+    if inspect.returncode != 0:
+        return f"--- {service}: {inspect.stderr.strip()}"
+    state = json.loads(inspect.stdout)
+    lines = [f"--- {service}'s container: {state['Status']} since {state['StartedAt']}"]
+    health = state.get("Health")
+    if health:
+        lines[0] += f", {health['Status']} (failing streak {health['FailingStreak']})"
+        for check in health["Log"][-3:]:
+            output = " ".join(check["Output"].split())[:300]
+            lines.append(f"  check at {check['Start'][11:19]}: exit {check['ExitCode']}: {output}")
+    return "\n".join(lines)
 
 
 def failed_services(output: str) -> list:
