@@ -160,14 +160,35 @@ def test_a_taken_port_gives_one_clear_line():
     ), result.stderr
 
 
+def dash_passwords(instance):
+    """Every password of the instance's .env made to begin with "-" (a generated one may), before its first start."""
+    env = INSTANCES / instance / ".env"
+    env.write_text(re.sub(r"^([A-Z_]+_PASSWORD)=(?!-)", r"\1=-", env.read_text(), flags=re.M))
+
+
 def test_two_instances_side_by_side(instance_a):
+    from pymongo import MongoClient
+
     try:
+        course(B, "help")  # creates the instance's .env
+        dash_passwords(B)
         course(B, "services", "up", "postgres", "mongodb")
         b = settings(B)
         assert b["POSTGRES_PORT"] != instance_a["POSTGRES_PORT"]
+        assert b["MONGO_ROOT_PASSWORD"].startswith("-") and b["POSTGRES_SUPERUSER_PASSWORD"].startswith("-")
         for name, conf in ((A, instance_a), (B, b)):
             with pg_admin(conf) as conn:  # each instance's own password works on its own port only
                 assert conn.execute("SELECT 1").fetchone() == (1,)
+        root = MongoClient(
+            host="127.0.0.1",
+            port=int(b["MONGO_PORT"]),
+            username=b["MONGO_ROOT_USER"],
+            password=b["MONGO_ROOT_PASSWORD"],
+            directConnection=True,
+            serverSelectionTimeoutMS=5000,
+        )
+        with root:
+            assert root.admin.command("hello")["isWritablePrimary"] is True
             containers = docker("ps", "--filter", f"label=com.docker.compose.project={project(name)}", "-q").split()
             assert containers, name
         status_a = course(A, "services", "status").stdout

@@ -37,7 +37,7 @@ if os.environ.get("MONGO_INITDB_ROOT_USERNAME"):
                          pwd=os.environ["MONGO_INITDB_ROOT_PASSWORD"], roles=[{"role": "root", "db": "admin"}])
 PY
     shell=(mongosh --quiet --host 127.0.0.1 --port 27017)
-    [ -n "$user" ] && shell+=(-u "$user" -p "$password" --authenticationDatabase admin)
+    [ -n "$user" ] && shell+=(--username="$user" --password="$password" --authenticationDatabase=admin)  # one word each: a value may begin with "-"
     for f in /docker-entrypoint-initdb.d/*; do
       case "$f" in
         *.sh) if [ -x "$f" ]; then echo "$0: running $f"; "$f"; else echo "$0: sourcing $f"; . "$f"; fi ;;
