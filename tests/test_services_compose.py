@@ -103,7 +103,7 @@ def test_up_status_logs_doctor(instance_a):
 
 def test_health_report_shows_the_state_and_last_checks(instance_a):
     """What a failed `up --wait` prints for a service: its container's state and last health checks."""
-    code = "from course_project.services.compose import base_command, health_report as h; print(h(base_command(), 'mongodb'))"
+    code = "from course_project.services.compose import *; print(health_report(base_command(), 'mongodb'))"
     env = {**os.environ, "COURSE_INSTANCE": A}
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True).stdout
     first, *checks = out.splitlines()
@@ -172,13 +172,16 @@ def test_two_instances_side_by_side(instance_a):
     try:
         course(B, "help")  # creates the instance's .env
         dash_passwords(B)
-        course(B, "services", "up", "postgres", "mongodb")
+        course(B, "services", "up")
+        assert "All servers healthy." in course(B, "services", "doctor").stdout  # each logs in with its password
         b = settings(B)
         assert b["POSTGRES_PORT"] != instance_a["POSTGRES_PORT"]
         assert b["MONGO_ROOT_PASSWORD"].startswith("-") and b["POSTGRES_SUPERUSER_PASSWORD"].startswith("-")
         for name, conf in ((A, instance_a), (B, b)):
             with pg_admin(conf) as conn:  # each instance's own password works on its own port only
                 assert conn.execute("SELECT 1").fetchone() == (1,)
+            containers = docker("ps", "--filter", f"label=com.docker.compose.project={project(name)}", "-q").split()
+            assert containers, name
         root = MongoClient(
             host="127.0.0.1",
             port=int(b["MONGO_PORT"]),
@@ -189,8 +192,6 @@ def test_two_instances_side_by_side(instance_a):
         )
         with root:
             assert root.admin.command("hello")["isWritablePrimary"] is True
-            containers = docker("ps", "--filter", f"label=com.docker.compose.project={project(name)}", "-q").split()
-            assert containers, name
         status_a = course(A, "services", "status").stdout
         assert f"127.0.0.1:{instance_a['POSTGRES_PORT']}" in status_a
     finally:
