@@ -48,16 +48,19 @@ def base_python() -> str | None:
     return None
 
 
-def kernel_spec() -> Path:
-    return Path(sys.prefix) / "share" / "jupyter" / "kernels" / NAME / "kernel.json"
+def kernel_spec(prefix: str = sys.prefix) -> Path:
+    return Path(prefix) / "share" / "jupyter" / "kernels" / NAME / "kernel.json"
 
 
 def _stamp(python: str) -> str:
     return hashlib.sha256(LOCK.read_bytes() + repr(_version(python)).encode()).hexdigest()[:16]
 
 
-def unavailable() -> str:
-    """Why notebook 17's kernel cannot run here, in one line; "" when it can."""
+def unavailable(venv: Path = VENV, prefix: str = sys.prefix) -> str:
+    """Why notebook 17's kernel cannot run here, in one line; "" when it can.
+
+    venv and prefix: where the kernel's environment lives and which Jupyter environment lists it
+    (the course's own by default; the hub passes the learners' shared ones)."""
     python = base_python()
     if python is None:
         found = ".".join(map(str, sys.version_info[:2]))
@@ -65,24 +68,27 @@ def unavailable() -> str:
             f"notebook 17 is skipped: Django 6.1 needs Python 3.12+, and this machine has only Python {found} "
             f"(with python3.12 or newer installed, `./course setup` builds its kernel, .venv-django6)"
         )
-    if not (STAMP.exists() and STAMP.read_text().strip() == _stamp(python) and kernel_spec().exists()):
+    stamp = venv / STAMP.name
+    if not (stamp.exists() and stamp.read_text().strip() == _stamp(python) and kernel_spec(prefix).exists()):
         return "notebook 17 is skipped: its kernel (.venv-django6, Django 6.1) is not built; `./course setup` builds it"
     return ""
 
 
-def build(say) -> bool:
-    """Build .venv-django6 and register its kernel; quick when current. A failure is reported, never fatal."""
+def build(say, venv: Path = VENV, prefix: str = sys.prefix) -> bool:
+    """Build the kernel's environment and register its kernel; quick when current. A failure is reported,
+    never fatal."""
     python = base_python()
     if python is None:
-        say(unavailable())
+        say(unavailable(venv, prefix))
         return False
-    if not unavailable():
+    if not unavailable(venv, prefix):
         return True
-    say(f"creating .venv-django6 (Django 6.1 on Python {'.'.join(map(str, _version(python)))}) for notebook 17")
+    kernel_python = venv / "bin" / "python"
+    say(f"creating {venv.name} (Django 6.1 on Python {'.'.join(map(str, _version(python)))}) for notebook 17")
     uv = Path(sys.executable).with_name("uv")
     if uv.exists():  # no ensurepip needed, and never a downloaded Python
         steps = [
-            [str(uv), "venv", "--quiet", "--clear", "--no-python-downloads", "--python", python, str(VENV)],
+            [str(uv), "venv", "--quiet", "--clear", "--no-python-downloads", "--python", python, str(venv)],
             [
                 str(uv),
                 "pip",
@@ -90,23 +96,23 @@ def build(say) -> bool:
                 "--quiet",
                 "--compile-bytecode",
                 "--python",
-                str(PYTHON),
+                str(kernel_python),
                 str(LOCK),
             ],
         ]
     else:
         steps = [
-            [python, "-m", "venv", "--clear", str(VENV)],
-            [str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(LOCK)],
+            [python, "-m", "venv", "--clear", str(venv)],
+            [str(kernel_python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(LOCK)],
         ]
     steps.append(
         [
-            str(PYTHON),
+            str(kernel_python),
             "-m",
             "ipykernel",
             "install",
             "--prefix",
-            sys.prefix,
+            str(prefix),
             "--name",
             NAME,
             "--display-name",
@@ -117,9 +123,9 @@ def build(say) -> bool:
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
-            say("warning: .venv-django6 could not be built; notebook 17 will be skipped. " + " | ".join(tail))
+            say(f"warning: {venv.name} could not be built; notebook 17 will be skipped. " + " | ".join(tail))
             return False
-    STAMP.write_text(_stamp(python) + "\n")
+    (venv / STAMP.name).write_text(_stamp(python) + "\n")
     return True
 
 

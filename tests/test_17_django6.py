@@ -236,6 +236,20 @@ def test_the_minimums_and_the_servers_meet_them(facts):
         assert facts[alias]["version"] >= facts[alias]["minimum"]
 
 
+@needs_kernel
+def test_the_kernel_builds_anywhere_the_hub_asks(tmp_path):
+    """The hub builds the kernel's environment beside the learners' shared one and lists it there."""
+    venv, prefix, said = tmp_path / "learner-env-django6", tmp_path / "learner-env", []
+    assert django6_kernel.unavailable(venv, str(prefix)).startswith("notebook 17 is skipped: its kernel")
+    assert django6_kernel.build(said.append, venv, str(prefix)), said
+    spec = json.loads(django6_kernel.kernel_spec(str(prefix)).read_text())
+    assert spec["argv"][0] == str(venv / "bin" / "python") and spec["display_name"] == django6_kernel.DISPLAY_NAME
+    assert django6_kernel.unavailable(venv, str(prefix)) == ""
+    assert django6_kernel.build(said.append, venv, str(prefix)) and len(said) == 1  # current: nothing rebuilt
+    version = subprocess.run([spec["argv"][0], "-c", "import django; print(django.get_version())"], capture_output=True)
+    assert version.stdout.decode().startswith("6.1"), version
+
+
 # --- exercises -------------------------------------------------------------------------------------------------------
 
 

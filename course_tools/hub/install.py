@@ -2,7 +2,8 @@
 
 The learners' environment is a copy of .venv's packages (requirements-lab.lock, jupyterhub included)
 on a Python every user can run (/usr/bin/python3: .venv's own may live under /root), owned by root
-and read-only for learners; each learner's ~/course/.venv is a symlink to it.
+and read-only for learners; each learner's ~/course/.venv is a symlink to it. Notebook 17's kernel
+(Django 6.1, Python 3.12+) gets a shared environment of its own beside it, learner-env-django6.
 """
 
 import hashlib
@@ -60,8 +61,13 @@ def learner_env() -> Path:
     python = shutil.which("python3", path="/usr/bin:/usr/local/bin") or SYSTEM_PYTHON
     stamp = hashlib.sha256(LOCK.read_bytes() + python.encode() + b"overrides").hexdigest()[:16]
     stamp_file = path / ".course-requirements"
-    if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
-        return path
+    if not (stamp_file.exists() and stamp_file.read_text().strip() == stamp):
+        _build(path, python, stamp_file, stamp)
+    _django6_kernel(path)
+    return path
+
+
+def _build(path: Path, python: str, stamp_file: Path, stamp: str):
     uv = str(Path(sys.executable).with_name("uv"))
     print(
         f"==> building the learners' environment in {path} (uv, from requirements-lab.lock)",
@@ -85,4 +91,13 @@ def learner_env() -> Path:
     for folder in (path, path.parent):
         folder.chmod(folder.stat().st_mode | 0o755)
     stamp_file.write_text(stamp + "\n")
-    return path
+
+
+def _django6_kernel(path: Path):
+    """Notebook 17's kernel for every learner: learner-env-django6 beside the shared environment, listed in it
+    (where the machine has Python 3.12+; otherwise one line says why notebook 17 cannot run)."""
+    from course_tools import django6_kernel
+
+    venv = path.with_name("learner-env-django6")
+    if django6_kernel.build(lambda line: print(f"==> {line}", file=sys.stderr, flush=True), venv, str(path)):
+        subprocess.run(["chmod", "-R", "go-w", str(venv)], check=True)
