@@ -31,15 +31,20 @@ pytestmark = [
 A, B, PORT = "cmp-a", "cmp-b", "cmp-port"
 
 
-def course(instance, *args, check=True):
-    """`./course ARGS` for one instance, in a process of its own."""
+def instance_env(instance) -> dict:
+    """The environment of a process that works on one instance (not this pytest worker's own)."""
     # port blocks far above the suite's own instances (a whole run once found slots 4 and 5 taken)
     env = {**os.environ, "COURSE_INSTANCE": instance, "COURSE_SLOT_FLOOR": "80"}
     env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def course(instance, *args, check=True):
+    """`./course ARGS` for one instance, in a process of its own."""
     result = subprocess.run(
         [sys.executable, "-m", "course_tools", *args],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=instance_env(instance),
         capture_output=True,
         text=True,
         timeout=600,
@@ -104,8 +109,8 @@ def test_up_status_logs_doctor(instance_a):
 def test_health_report_shows_the_state_and_last_checks(instance_a):
     """What a failed `up --wait` prints for a service: its container's state and last health checks."""
     code = "from course_project.services.compose import *; print(health_report(base_command(), 'mongodb'))"
-    env = {**os.environ, "COURSE_INSTANCE": A}
-    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True).stdout
+    run = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=instance_env(A), capture_output=True)
+    out = run.stdout.decode()
     first, *checks = out.splitlines()
     assert first.startswith("--- mongodb's container: running since ") and ", healthy (failing streak 0)" in first, out
     assert 1 <= len(checks) <= 3 and re.match(r"  check at \d\d:\d\d:\d\d: exit 0", checks[-1]), out
