@@ -22,7 +22,7 @@ NOTEBOOK = "17_django6.ipynb"
 LOCK = PROJECT_ROOT / "requirements-django6.lock"
 VENV = PROJECT_ROOT / ".venv-django6"
 PYTHON = VENV / "bin" / "python"
-STAMP = VENV / ".course-requirements"
+STAMP_NAME = ".course-requirements"  # in the environment: what it was built from
 MINIMUM = (3, 12)
 
 
@@ -68,9 +68,9 @@ def unavailable(venv: Path = VENV, prefix: str = sys.prefix) -> str:
             f"notebook 17 is skipped: Django 6.1 needs Python 3.12+, and this machine has only Python {found} "
             f"(with python3.12 or newer installed, `./course setup` builds its kernel, .venv-django6)"
         )
-    stamp = venv / STAMP.name
+    stamp = venv / STAMP_NAME
     if not (stamp.exists() and stamp.read_text().strip() == _stamp(python) and kernel_spec(prefix).exists()):
-        return "notebook 17 is skipped: its kernel (.venv-django6, Django 6.1) is not built; `./course setup` builds it"
+        return f"notebook 17 is skipped: its kernel ({venv.name}, Django 6.1) is not built; `./course setup` builds it"
     return ""
 
 
@@ -125,7 +125,7 @@ def build(say, venv: Path = VENV, prefix: str = sys.prefix) -> bool:
             tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
             say(f"warning: {venv.name} could not be built; notebook 17 will be skipped. " + " | ".join(tail))
             return False
-    (venv / STAMP.name).write_text(_stamp(python) + "\n")
+    (venv / STAMP_NAME).write_text(_stamp(python) + "\n")
     return True
 
 

@@ -108,7 +108,7 @@ def test_up_status_logs_doctor(instance_a):
 
 def test_health_report_shows_the_state_and_last_checks(instance_a):
     """What a failed `up --wait` prints for a service: its container's state and last health checks."""
-    code = "from course_project.services.compose import *; print(health_report(base_command(), 'mongodb'))"
+    code = "import course_project.services.compose as c; print(c.health_report(c.base_command(), 'mongodb'))"
     run = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=instance_env(A), capture_output=True)
     out = run.stdout.decode()
     first, *checks = out.splitlines()

@@ -97,7 +97,8 @@ def _django6_kernel(path: Path):
     """Notebook 17's kernel for every learner: learner-env-django6 beside the shared environment, listed in it
     (where the machine has Python 3.12+; otherwise one line says why notebook 17 cannot run)."""
     from course_tools import django6_kernel
+    from course_tools.install import say
 
     venv = path.with_name("learner-env-django6")
-    if django6_kernel.build(lambda line: print(f"==> {line}", file=sys.stderr, flush=True), venv, str(path)):
+    if django6_kernel.build(say, venv, str(path)):
         subprocess.run(["chmod", "-R", "go-w", str(venv)], check=True)
